@@ -1,0 +1,11 @@
+/**
+ * The pure language service: no `vscode`, no LSP connection. Parse once per document version with
+ * `parseDocument`, then pass the result to every feature.
+ */
+export * from './types';
+export { parseDocument, type ParsedDocument } from './parse';
+export { validateDocument } from './validate';
+export { LineIndex } from './line-index';
+export { DIAGNOSTIC_CODES, type DiagnosticCode, type CodeInfo } from './codes';
+export { MEDIA_TYPES, mediaTypeInfo, type MediaTypeInfo } from './media-types';
+export { pathOf } from './json-tree';

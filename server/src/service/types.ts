@@ -1,0 +1,59 @@
+/** Document kinds the service recognises, named as in the CLI's JSON output. */
+export type DocumentKind =
+  | 'oci-manifest'
+  | 'oci-index'
+  | 'docker-manifest'
+  | 'docker-manifest-list'
+  | 'docker-schema1'
+  | 'oci-config'
+  | 'docker-config'
+  | 'oci-layout'
+  | 'unknown';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type RuleSetting = Severity | 'off';
+
+/** Offsets into the document text (UTF-16 code units, as JavaScript strings count). */
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+/** A fix the diagnostic itself knows: replace `range` with `newText`. Quick fixes build on these. */
+export interface SuggestedEdit {
+  title: string;
+  range: OffsetRange;
+  newText: string;
+}
+
+export interface ManifestDiagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: OffsetRange;
+  /** Link to the spec section the rule comes from. */
+  href: string;
+  fixes?: SuggestedEdit[];
+}
+
+export interface ValidationOptions {
+  /** Per-code override: a severity, or 'off' to drop the code. */
+  rules?: Record<string, RuleSetting>;
+  /** Where the document sits, when known: lets layout-only rules apply. */
+  context?: DocumentContext;
+}
+
+export interface DocumentContext {
+  /** The document is the `index.json` at the root of an OCI image layout. */
+  isLayoutIndex?: boolean;
+}
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
