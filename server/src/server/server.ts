@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { validateDocument, type ParsedDocument } from '../service';
+import { languageFeatureCapabilities, registerLanguageFeatures } from './features';
+import { LayoutContextProvider } from './layout-context';
+import { toLspDiagnostics } from './lsp-diagnostics';
+import { ParseCache } from './parse-cache';
+import { logError, runSafeVoid } from './run-safe';
+import { SETTINGS_SECTION } from './settings';
+import { SettingsStore } from './settings-store';
+import { ValidationScheduler } from './validation-scheduler';
+
+/** Long enough to skip the keystrokes of a word, short enough to feel immediate. */
+const TYPING_DEBOUNCE_MS = 150;
+/** Settings notifications come in bursts (one per changed key, pull and push at once). */
+const SETTINGS_DEBOUNCE_MS = 50;
+
+function serverVersion(): string | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wires the language service to an LSP connection and starts listening. All behaviour lives in
+ * the service; this layer only syncs documents, reads settings, schedules and publishes.
+ */
+export function startServer(connection: Connection): void {
+  const log = connection.console;
+  const documents = new TextDocuments(TextDocument);
+  const parses = new ParseCache();
+  const parsedFor = (document: TextDocument): ParsedDocument => parses.get(document);
+  const settings = new SettingsStore(connection);
+  const layouts = new LayoutContextProvider();
+  let capabilities: ClientCapabilities = {};
+
+  const scheduler = new ValidationScheduler(
+    (uri, isCurrent) => validate(uri, isCurrent),
+    (uri, error) => logError(log, `Validating ${uri} failed`, error),
+  );
+
+  async function validate(uri: string, isCurrent: () => boolean): Promise<void> {
+    if (!documents.get(uri)) return;
+    const current = await settings.settingsFor(uri);
+    const context = current.validateEnable ? await layouts.contextFor(uri) : undefined;
+    // From here on nothing awaits: the document cannot change between reading and publishing.
+    const document = documents.get(uri);
+    if (!document || !isCurrent()) return;
+    let diagnostics: Diagnostic[] = [];
+    try {
+      const parsed = current.validateEnable ? parsedFor(document) : undefined;
+      // Only manifests get diagnostics: package.json, tsconfig.json and the like stay untouched.
+      if (parsed && parsed.detection.kind !== 'unknown') {
+        diagnostics = toLspDiagnostics(parsed.text, validateDocument(parsed, { rules: current.rules, context }));
+      }
+    } catch (error) {
+      logError(log, `Validating ${uri} failed`, error);
+      diagnostics = [];
+    }
+    connection.sendDiagnostics({ uri, version: document.version, diagnostics }).catch((error: unknown) =>
+      logError(log, `Publishing diagnostics for ${uri} failed`, error),
+    );
+  }
+
+  function revalidateAll(delayMs: number): void {
+    for (const document of documents.all()) scheduler.schedule(document.uri, delayMs);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    try {
+      capabilities = params.capabilities ?? {};
+      settings.initialize(capabilities, params.initializationOptions);
+    } catch (error) {
+      logError(log, 'Reading the initialize parameters failed', error);
+    }
+    let featureCapabilities = {};
+    try {
+      featureCapabilities = languageFeatureCapabilities();
+    } catch (error) {
+      logError(log, 'Collecting the language feature capabilities failed', error);
+    }
+    return {
+      capabilities: {
+        ...featureCapabilities,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      },
+      serverInfo: { name: 'image-manifest-language-server', version: serverVersion() },
+    };
+  });
+
+  connection.onInitialized(() => {
+    runSafeVoid(log, 'Registering for notifications failed', async () => {
+      if (settings.supportsPull && capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        // Pull-model clients only send change notifications for sections a server registered.
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      }
+      if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/oci-layout' }],
+        });
+      }
+    });
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    runSafeVoid(log, 'Applying changed settings failed', () => {
+      settings.changed(params?.settings);
+      revalidateAll(SETTINGS_DEBOUNCE_MS);
+    });
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    runSafeVoid(log, 'Handling changed files failed', () => {
+      for (const change of params.changes) layouts.forgetDirectoryOf(change.uri);
+      for (const document of documents.all()) {
+        if (LayoutContextProvider.isCandidate(document.uri)) scheduler.schedule(document.uri, TYPING_DEBOUNCE_MS);
+      }
+    });
+  });
+
+  // TextDocuments fires onDidChangeContent right after onDidOpen; that first event is the open
+  // itself and must not turn the immediate validation into a debounced one.
+  const justOpened = new Set<string>();
+  documents.onDidOpen(({ document }) => {
+    runSafeVoid(log, 'Handling an opened document failed', () => {
+      justOpened.add(document.uri);
+      // The file system may have changed while the document was closed.
+      if (LayoutContextProvider.isCandidate(document.uri)) layouts.forgetDirectoryOf(document.uri);
+      scheduler.schedule(document.uri, 0);
+    });
+  });
+  documents.onDidChangeContent(({ document }) => {
+    runSafeVoid(log, 'Handling a changed document failed', () => {
+      if (justOpened.delete(document.uri)) return;
+      scheduler.schedule(document.uri, TYPING_DEBOUNCE_MS);
+    });
+  });
+  documents.onDidClose(({ document }) => {
+    runSafeVoid(log, 'Handling a closed document failed', () => {
+      const uri = document.uri;
+      justOpened.delete(uri);
+      scheduler.cancel(uri);
+      parses.delete(uri);
+      settings.forget(uri);
+      connection.sendDiagnostics({ uri, diagnostics: [] }).catch((error: unknown) =>
+        logError(log, `Clearing diagnostics for ${uri} failed`, error),
+      );
+    });
+  });
+
+  connection.onShutdown(() => {
+    // Nothing may be published after shutdown; the library's exit handler then ends the process
+    // with 0 (or 1 when `exit` comes without `shutdown`).
+    scheduler.dispose();
+  });
+
+  try {
+    registerLanguageFeatures(connection, documents, parsedFor);
+  } catch (error) {
+    logError(log, 'Registering the language features failed', error);
+  }
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,111 @@
+import { DIAGNOSTIC_CODES, type RuleSetting } from '../service';
+
+/** The configuration section the client owns; keys below are relative to it. */
+export const SETTINGS_SECTION = 'imageManifest';
+
+export interface ServerSettings {
+  /** `imageManifest.validate.enable` */
+  readonly validateEnable: boolean;
+  /** `imageManifest.rules`: per-code severity or 'off', handed to the validator as is. */
+  readonly rules: Readonly<Record<string, RuleSetting>>;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { validateEnable: true, rules: {} };
+
+/** What one source of settings said; absent fields leave the lower layer in place. */
+export interface PartialSettings {
+  validateEnable?: boolean;
+  rules?: Record<string, RuleSetting>;
+}
+
+const RULE_SETTINGS: ReadonlySet<string> = new Set<RuleSetting>(['off', 'error', 'warning', 'information', 'hint']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Finds the `imageManifest` section in whatever a client pushed (initializationOptions or a
+ * didChangeConfiguration payload). Editors differ: some nest it under `imageManifest`, some send
+ * flattened `imageManifest.rules` keys, some send the section's content directly.
+ */
+export function extractSection(payload: unknown): unknown {
+  if (!isRecord(payload)) return undefined;
+  if (SETTINGS_SECTION in payload) return payload[SETTINGS_SECTION];
+  const prefix = `${SETTINGS_SECTION}.`;
+  const flattened: Record<string, unknown> = {};
+  let found = false;
+  for (const [key, value] of Object.entries(payload)) {
+    if (key.startsWith(prefix)) {
+      flattened[key.slice(prefix.length)] = value;
+      found = true;
+    }
+  }
+  if (found) return flattened;
+  if ('validate' in payload || 'rules' in payload || 'validate.enable' in payload) return payload;
+  return undefined;
+}
+
+/**
+ * Reads the section's content. Values of the wrong shape are ignored, one by one, and reported
+ * through `warn`, so a typo in one rule does not throw away the rest of the user's settings.
+ */
+export function readSection(section: unknown, warn: (problem: string) => void): PartialSettings {
+  if (section === undefined || section === null) return {};
+  if (!isRecord(section)) {
+    warn(`"${SETTINGS_SECTION}" should be an object, got ${describe(section)}; using defaults.`);
+    return {};
+  }
+  const result: PartialSettings = {};
+
+  const validate = section['validate'];
+  const enable = isRecord(validate) ? validate['enable'] : section['validate.enable'];
+  if (enable !== undefined && enable !== null) {
+    if (typeof enable === 'boolean') result.validateEnable = enable;
+    else warn(`"${SETTINGS_SECTION}.validate.enable" should be true or false, got ${describe(enable)}; ignored.`);
+  } else if (validate !== undefined && validate !== null && !isRecord(validate)) {
+    warn(`"${SETTINGS_SECTION}.validate" should be an object, got ${describe(validate)}; ignored.`);
+  }
+
+  const rules = section['rules'];
+  if (rules !== undefined && rules !== null) {
+    if (!isRecord(rules)) {
+      warn(`"${SETTINGS_SECTION}.rules" should be an object of code → severity, got ${describe(rules)}; ignored.`);
+    } else {
+      result.rules = {};
+      for (const [code, setting] of Object.entries(rules)) {
+        if (!Object.hasOwn(DIAGNOSTIC_CODES, code)) {
+          warn(`"${SETTINGS_SECTION}.rules": unknown diagnostic code "${code}"; ignored.`);
+        } else if (typeof setting !== 'string' || !RULE_SETTINGS.has(setting)) {
+          warn(
+            `"${SETTINGS_SECTION}.rules.${code}" should be one of ${[...RULE_SETTINGS].join(', ')}, got ${describe(setting)}; ignored.`,
+          );
+        } else {
+          result.rules[code] = setting as RuleSetting;
+        }
+      }
+    }
+  }
+  return result;
+}
+
+/** Later layers win field by field; rules merge code by code. */
+export function mergeSettings(...layers: PartialSettings[]): ServerSettings {
+  let validateEnable = DEFAULT_SETTINGS.validateEnable;
+  const rules: Record<string, RuleSetting> = {};
+  for (const layer of layers) {
+    if (layer.validateEnable !== undefined) validateEnable = layer.validateEnable;
+    if (layer.rules) Object.assign(rules, layer.rules);
+  }
+  return { validateEnable, rules };
+}
+
+function describe(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return typeof value;
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return typeof value;
+  }
+}
