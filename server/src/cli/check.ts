@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  LineIndex,
+  parseDocument,
+  validateDocument,
+  type DocumentKind,
+  type ManifestDiagnostic,
+  type Range,
+  type RuleSetting,
+  type Severity,
+} from '../service';
+import { describeFsError, type Candidate } from './discover';
+import { readCandidate, type ReadResult } from './read';
+
+/** A diagnostic as every formatter needs it: LSP positions (zero-based) instead of offsets. */
+export interface FileDiagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  href: string;
+}
+
+export type FileResult =
+  /** The file was checked; `diagnostics` may be empty. */
+  | { status: 'checked'; path: string; kind: DocumentKind; diagnostics: FileDiagnostic[] }
+  /** Not a document we check (binary blob, other JSON). `explicit` files are mentioned to the user. */
+  | { status: 'skipped'; path: string; explicit: boolean; reason: string }
+  /** Reading failed, or the service threw: the run cannot vouch for this file (exit code 2). */
+  | { status: 'failed'; path: string; reason: string };
+
+/** The service functions the checker uses; tests substitute them to exercise failure paths. */
+export interface Service {
+  parseDocument: typeof parseDocument;
+  validateDocument: typeof validateDocument;
+}
+
+const defaultService: Service = { parseDocument, validateDocument };
+
+export function checkFile(
+  candidate: Candidate,
+  rules: Record<string, RuleSetting>,
+  service: Service = defaultService,
+  read: (file: string) => ReadResult = readCandidate,
+): FileResult {
+  const file = candidate.display;
+  let content: ReadResult;
+  try {
+    content = read(candidate.absolute);
+  } catch (error) {
+    return { status: 'failed', path: file, reason: `cannot read: ${describeFsError(error)}` };
+  }
+  if ('skipped' in content) return { status: 'skipped', path: file, explicit: candidate.explicit, reason: content.skipped };
+
+  try {
+    const parsed = service.parseDocument(content.text);
+    const kind = parsed.detection.kind;
+    const isLayoutIndex = path.basename(candidate.absolute) === 'index.json' && hasLayoutMarker(candidate.absolute);
+    const found = service.validateDocument(parsed, { rules, context: { isLayoutIndex } });
+    // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,
+    // even when broken; only a broken file the user named gets its syntax errors shown.
+    const showBroken = candidate.explicit && parsed.syntaxErrors.length > 0 && found.length > 0;
+    if (kind === 'unknown' && !showBroken) {
+      const reason = parsed.syntaxErrors.length > 0 ? 'not valid JSON, and not recognisable as a manifest' : 'not a manifest, index, image config or layout file';
+      return { status: 'skipped', path: file, explicit: candidate.explicit, reason };
+    }
+    const lines = new LineIndex(content.text);
+    const diagnostics = found.sort(byPosition).map((d) => toFileDiagnostic(d, lines));
+    return { status: 'checked', path: file, kind, diagnostics };
+  } catch (error) {
+    return { status: 'failed', path: file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function hasLayoutMarker(indexFile: string): boolean {
+  try {
+    return fs.statSync(path.join(path.dirname(indexFile), 'oci-layout')).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function byPosition(a: ManifestDiagnostic, b: ManifestDiagnostic): number {
+  return a.range.start - b.range.start || a.range.end - b.range.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+function toFileDiagnostic(d: ManifestDiagnostic, lines: LineIndex): FileDiagnostic {
+  return { code: d.code, severity: d.severity, message: d.message, range: lines.rangeAt(d.range), href: d.href };
+}

@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** A file to check: where it is, how to name it in output, and whether the user named it. */
+export interface Candidate {
+  /** Absolute path, used for reading and to drop duplicates. */
+  readonly absolute: string;
+  /** The path as given, or the given directory joined with the path inside it. */
+  readonly display: string;
+  /** Named on the command line: a file that is no manifest then earns a note, not silence. */
+  readonly explicit: boolean;
+}
+
+/** An input named on the command line that cannot be used; exit code 2. */
+export class InputError extends Error {}
+
+/** Directories that never hold manifests worth checking and can be huge. */
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+
+/** Blob file names in layouts and in skopeo's `dir:` transport: a bare hex digest. */
+const HEX_DIGEST = /^[0-9a-f]{32,}$/;
+
+/**
+ * Expands the command-line inputs to the sorted, de-duplicated list of files to check. A
+ * missing or unreadable input is a usage problem (thrown); problems below a directory are
+ * returned as `errors` so one bad entry does not hide the rest of the tree.
+ */
+export function discover(inputs: readonly string[]): { candidates: Candidate[]; errors: string[] } {
+  const found = new Map<string, Candidate>();
+  const errors: string[] = [];
+  const add = (candidate: Candidate): void => {
+    const existing = found.get(candidate.absolute);
+    // A file both named and inside a named directory counts as named.
+    if (!existing || (candidate.explicit && !existing.explicit)) found.set(candidate.absolute, candidate);
+  };
+
+  for (const input of inputs) {
+    let stat: fs.Stats;
+    try {
+      // Inputs may be symlinks: the user chose them, so follow them.
+      stat = fs.statSync(input);
+    } catch (error) {
+      throw new InputError(`cannot read '${input}': ${describeFsError(error)}`);
+    }
+    if (stat.isDirectory()) {
+      walk(path.resolve(input), input, add, errors);
+    } else if (stat.isFile()) {
+      add({ absolute: path.resolve(input), display: path.normalize(input), explicit: true });
+    } else {
+      throw new InputError(`cannot check '${input}': not a regular file or directory`);
+    }
+  }
+
+  const candidates = [...found.values()].sort((a, b) => compare(a.display, b.display));
+  return { candidates, errors };
+}
+
+function walk(absolute: string, display: string, add: (candidate: Candidate) => void, errors: string[]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(absolute, { withFileTypes: true });
+  } catch (error) {
+    errors.push(`cannot read directory '${display}': ${describeFsError(error)}`);
+    return;
+  }
+  for (const entry of entries) {
+    const childAbsolute = path.join(absolute, entry.name);
+    const childDisplay = path.join(display, entry.name);
+    // Symlinks are never followed: a target inside the tree is reached under its own name, and
+    // one outside it is not ours to read (nor a loop to get lost in). Dirent types come from
+    // lstat, so FIFOs, sockets and devices are neither files nor directories here.
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childDisplay, add, errors);
+    } else if (entry.isFile() && isDocumentName(childAbsolute)) {
+      add({ absolute: childAbsolute, display: childDisplay, explicit: false });
+    }
+  }
+}
+
+/** Names that may hold a manifest, index, config or layout file; contents are sniffed later. */
+export function isDocumentName(file: string): boolean {
+  const name = path.basename(file);
+  if (name.toLowerCase().endsWith('.json') || name === 'oci-layout') return true;
+  if (path.extname(name) !== '') return false;
+  // OCI layout blobs live in blobs/<algorithm>/<encoded>; skopeo's dir: transport names blobs by digest.
+  return path.basename(path.dirname(path.dirname(file))) === 'blobs' || HEX_DIGEST.test(name);
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a component of the path is not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Code-unit order, not locale order, so output is identical on every machine. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

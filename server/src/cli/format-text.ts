@@ -1,0 +1,35 @@
+import type { RunResult } from './summary';
+import { countSeverities } from './summary';
+
+/**
+ * Human output, one finding per line in the `path:line:col:` form editors and terminals link.
+ * Positions are 1-based here (the JSON and SARIF outputs keep their own conventions).
+ */
+export function formatText(run: RunResult, verbose: boolean): string {
+  const lines: string[] = [];
+  let checked = 0;
+  let skipped = 0;
+  for (const file of run.files) {
+    if (file.status === 'checked') {
+      checked++;
+      for (const d of file.diagnostics) {
+        lines.push(`${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+      }
+    } else if (file.status === 'skipped') {
+      skipped++;
+      if (file.explicit) lines.push(`${file.path}: note: not checked: ${file.reason}`);
+      else if (verbose) lines.push(`${file.path}: skipped: ${file.reason}`);
+    }
+  }
+  const counts = countSeverities(run);
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning'), `${counts.information} information`];
+  if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
+  let summary = `${plural(checked, 'file')} checked: ${parts.join(', ')}`;
+  if (verbose && skipped > 0) summary += ` (${skipped} skipped)`;
+  lines.push(summary);
+  return lines.join('\n') + '\n';
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

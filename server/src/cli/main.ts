@@ -1,0 +1,81 @@
+import { parseArgs, USAGE, UsageError, type Command } from './args';
+import { checkFile } from './check';
+import { discover, InputError } from './discover';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText } from './format-text';
+import { exitCodeOf, type RunResult } from './summary';
+import { TOOL_NAME, toolInfo } from './tool';
+
+/** Where output goes; a parameter so the whole CLI can run in-process in tests. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processIo: Io = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Runs the command line and returns the exit code; never throws. */
+export function run(argv: readonly string[], io: Io = processIo): number {
+  try {
+    const command = parseArgs(argv);
+    switch (command.name) {
+      case 'help':
+        io.stdout(USAGE + '\n');
+        return 0;
+      case 'version':
+        io.stdout(toolInfo().version + '\n');
+        return 0;
+      case 'check':
+        return check(command, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${TOOL_NAME}: ${error.message}\n${TOOL_NAME}: run '${TOOL_NAME} --help' for usage\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      io.stderr(`${TOOL_NAME}: ${error.message}\n`);
+      return 2;
+    }
+    // A bug of ours: one line, no stack, so CI logs stay readable; the per-file guard makes this rare.
+    io.stderr(`${TOOL_NAME}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+function check(command: Extract<Command, { name: 'check' }>, io: Io): number {
+  const { candidates, errors } = discover(command.inputs);
+  const result: RunResult = { files: candidates.map((c) => checkFile(c, command.rules)), walkErrors: errors };
+
+  for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${message}\n`);
+  for (const file of result.files) {
+    if (file.status === 'failed') io.stderr(`${file.path}: error: ${file.reason}\n`);
+  }
+
+  if (command.format === 'text') {
+    io.stdout(formatText(result, command.verbose));
+  } else {
+    // stdout carries only the JSON/SARIF document, so notes go to stderr.
+    for (const file of result.files) {
+      if (file.status === 'skipped' && (file.explicit || command.verbose)) {
+        io.stderr(`${file.path}: ${file.explicit ? 'note: not checked' : 'skipped'}: ${file.reason}\n`);
+      }
+    }
+    io.stdout(command.format === 'json' ? formatJson(result) : formatSarif(result));
+  }
+  return exitCodeOf(result);
+}
+
+/** Entry point for bin/image-manifest.js. */
+export function main(): void {
+  // `image-manifest check . | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = run(process.argv.slice(2));
+}

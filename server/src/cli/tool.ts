@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const TOOL_NAME = 'image-manifest';
+
+export interface ToolInfo {
+  version: string;
+  /** For SARIF viewers: the package's `homepage`, else its registry page. */
+  informationUri: string;
+}
+
+let cached: ToolInfo | undefined;
+
+/** Read from the server package.json at run time, so version and links cannot drift from it. */
+export function toolInfo(): ToolInfo {
+  if (cached) return cached;
+  let manifest: { name?: unknown; version?: unknown; homepage?: unknown } = {};
+  try {
+    // out/cli/tool.js → server/package.json
+    manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    // A broken install still checks files; it just reports a placeholder version.
+  }
+  const name = typeof manifest.name === 'string' ? manifest.name : 'image-manifest-language-server';
+  cached = {
+    version: typeof manifest.version === 'string' ? manifest.version : '0.0.0',
+    informationUri: typeof manifest.homepage === 'string' ? manifest.homepage : `https://www.npmjs.com/package/${name}`,
+  };
+  return cached;
+}
