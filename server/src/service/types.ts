@@ -19,11 +19,18 @@ export interface OffsetRange {
   end: number;
 }
 
-/** A fix the diagnostic itself knows: replace `range` with `newText`. Quick fixes build on these. */
-export interface SuggestedEdit {
-  title: string;
+export interface OffsetEdit {
   range: OffsetRange;
   newText: string;
+}
+
+/**
+ * A fix the diagnostic itself knows: replace `range` with `newText` (plus `additionalEdits`, e.g.
+ * a platform alias that sets both `architecture` and `variant`). Quick fixes build on these.
+ */
+export interface SuggestedEdit extends OffsetEdit {
+  title: string;
+  additionalEdits?: OffsetEdit[];
 }
 
 export interface ManifestDiagnostic {

@@ -1,8 +1,52 @@
 import type { ParsedDocument } from './parse';
-import type { ManifestDiagnostic, ValidationOptions } from './types';
+import { RuleContext } from './rules/context';
+import { checkAnnotations } from './rules/annotation-rules';
+import { checkImageConfig } from './rules/config-rules';
+import { checkDescriptors } from './rules/descriptor-rules';
+import { checkDocumentKind, checkToolOutputFields } from './rules/document-rules';
+import { checkManifest, checkSchema1 } from './rules/manifest-rules';
+import { checkNearMissProperties } from './rules/near-miss';
+import { checkIndexPlatforms } from './rules/platform-rules';
+import { checkStructure } from './rules/structure';
+import { checkDuplicateKeys, checkSyntax } from './rules/syntax';
+import type { ManifestDiagnostic, RuleSetting, ValidationOptions } from './types';
 
+/** Rules in the order their findings read best; each is a function of the one parse. */
+const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
+  checkSyntax,
+  checkDuplicateKeys,
+  checkDocumentKind,
+  checkStructure,
+  checkToolOutputFields,
+  checkNearMissProperties,
+  checkDescriptors,
+  checkManifest,
+  checkSchema1,
+  checkIndexPlatforms,
+  checkAnnotations,
+  checkImageConfig,
+];
+
+/**
+ * All diagnostics of a document. A document that is not a manifest, index, config or layout file
+ * (a package.json, a tsconfig) gets none at all.
+ */
 export function validateDocument(doc: ParsedDocument, options: ValidationOptions = {}): ManifestDiagnostic[] {
-  void doc;
-  void options;
-  return [];
+  if (doc.detection.kind === 'unknown' || !doc.root) return [];
+  const ctx = new RuleContext(doc, options.context);
+  for (const rule of RULES) rule(ctx);
+  return applyRuleSettings(ctx.results(), options.rules).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+const SEVERITIES = new Set<RuleSetting>(['off', 'error', 'warning', 'information', 'hint']);
+
+function applyRuleSettings(diagnostics: ManifestDiagnostic[], rules: ValidationOptions['rules']): ManifestDiagnostic[] {
+  if (!rules) return diagnostics;
+  const result: ManifestDiagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    const setting = Object.prototype.hasOwnProperty.call(rules, diagnostic.code) ? rules[diagnostic.code] : undefined;
+    if (setting === undefined || !SEVERITIES.has(setting)) result.push(diagnostic);
+    else if (setting !== 'off') result.push({ ...diagnostic, severity: setting });
+  }
+  return result;
 }

@@ -1,0 +1,55 @@
+import type { Node } from 'jsonc-parser';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codes';
+import { rangeOf } from '../json-tree';
+import type { ParsedDocument } from '../parse';
+import type { DocumentContext, ManifestDiagnostic, OffsetRange, SuggestedEdit } from '../types';
+
+/** What every rule sees: the one parse, and a sink for diagnostics. */
+export class RuleContext {
+  private readonly diagnostics: ManifestDiagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly doc: ParsedDocument,
+    readonly context: DocumentContext = {},
+  ) {}
+
+  get root(): Node {
+    return this.doc.root as Node;
+  }
+
+  get kind() {
+    return this.doc.detection.kind;
+  }
+
+  report(code: DiagnosticCode, target: Node | OffsetRange, message: string, fixes?: SuggestedEdit[]): void {
+    const range = 'type' in target ? rangeOf(target) : target;
+    const key = `${code}@${range.start}:${range.end}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const info = DIAGNOSTIC_CODES[code];
+    const diagnostic: ManifestDiagnostic = { code, severity: info.severity, message, range, href: info.href };
+    if (fixes?.length) diagnostic.fixes = fixes;
+    this.diagnostics.push(diagnostic);
+  }
+
+  /** Whether a diagnostic of `code` already covers `node` (so a later rule need not repeat it). */
+  has(code: DiagnosticCode, node: Node): boolean {
+    return this.seen.has(`${code}@${node.offset}:${node.offset + node.length}`);
+  }
+
+  results(): ManifestDiagnostic[] {
+    return this.diagnostics;
+  }
+}
+
+/** A replacement of a whole JSON value by another value, as a quick fix. */
+export function replaceValue(title: string, node: Node, value: unknown): SuggestedEdit {
+  return { title, range: rangeOf(node), newText: JSON.stringify(value) };
+}
+
+/** Short printable form of a value for messages. */
+export function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

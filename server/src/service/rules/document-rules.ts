@@ -1,0 +1,73 @@
+import type { Node } from 'jsonc-parser';
+import { anchorRange, member, propertyNode } from '../json-tree';
+import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, mediaTypeInfo } from '../media-types';
+import type { DocumentKind } from '../types';
+import { replaceValue, show, type RuleContext } from './context';
+
+const EXPECTED_MEDIA_TYPE: Partial<Record<DocumentKind, string>> = {
+  'oci-manifest': OCI_MANIFEST,
+  'oci-index': OCI_INDEX,
+  'docker-manifest': DOCKER_MANIFEST,
+  'docker-manifest-list': DOCKER_LIST,
+};
+
+const KIND_WORDS: Partial<Record<DocumentKind, string>> = {
+  'oci-manifest': 'an image manifest (it has `config`/`layers`)',
+  'oci-index': 'an index (it has `manifests`)',
+  'docker-manifest': 'an image manifest (it has `config`/`layers`)',
+  'docker-manifest-list': 'a manifest list (it has `manifests`)',
+};
+
+/** What kind of document this is, and whether its top-level `mediaType` says so. */
+export function checkDocumentKind(ctx: RuleContext): void {
+  const { detection } = ctx.doc;
+  const root = ctx.root;
+  if (detection.kind === 'docker-schema1') {
+    const target = member(root, 'schemaVersion') ?? anchorRange(root);
+    ctx.report('schema1-deprecated', target, 'Docker image manifest schema 1 is deprecated: Docker 27+, containerd 2 and distribution 3 refuse it. Convert the image to schema 2 or OCI (e.g. `skopeo copy --format oci`).');
+    return;
+  }
+  if (detection.ambiguous) {
+    const key = propertyNode(root, 'manifests')?.children?.[0] ?? anchorRange(root);
+    ctx.report('ambiguous-kind', key, 'The document has both `manifests` (an index) and `config`/`layers` (a manifest); distribution and containers/image refuse such ambiguous documents (GHSA-77vh-xpmg-72qh). Keep one shape.');
+  }
+  const expected = EXPECTED_MEDIA_TYPE[detection.kind];
+  if (!expected) return;
+  const mediaType = member(root, 'mediaType');
+  if (detection.artifactManifest) {
+    if (mediaType) {
+      ctx.report('artifact-manifest-withdrawn', mediaType, `\`application/vnd.oci.artifact.manifest.v1+json\` existed only in image-spec 1.1.0-rc1/rc2 and was removed before 1.1.0; many clients and registries refuse it. Use \`${OCI_MANIFEST}\` with \`artifactType\`, and \`layers\` instead of \`blobs\`.`);
+    }
+    return;
+  }
+  if (!mediaType) {
+    if (detection.kind === 'oci-manifest' || detection.kind === 'oci-index') {
+      const brace = { start: root.offset, end: root.offset + 1 };
+      ctx.report('missing-media-type', brace, `The document has no \`mediaType\`; it SHOULD be \`${expected}\` so that clients need not guess the kind.`, [
+        { title: `Add "mediaType": "${expected}"`, range: { start: root.offset + 1, end: root.offset + 1 }, newText: `\n  "mediaType": ${JSON.stringify(expected)},` },
+      ]);
+    }
+    return;
+  }
+  if (mediaType.type !== 'string' || mediaType.value === expected) return;
+  const value = mediaType.value as string;
+  const fix = [replaceValue(`Set ${expected}`, mediaType, expected)];
+  if (value === '') {
+    ctx.report('media-type-mismatch', mediaType, `\`mediaType\` is an empty string, which is not a media type (schema-validating registries such as Quay refuse it): set \`${expected}\` or remove the member.`, fix);
+  } else if (detection.contradicts || mediaTypeInfo(value)) {
+    ctx.report('media-type-mismatch', mediaType, `\`mediaType\` is ${show(value)}, but the document is ${KIND_WORDS[detection.kind]}; it must be \`${expected}\`.`, fix);
+  } else {
+    ctx.report('media-type-mismatch', mediaType, `\`mediaType\` ${show(value)} is not a manifest media type; for ${KIND_WORDS[detection.kind]} it must be \`${expected}\`.`, fix);
+  }
+}
+
+/** `buildx imagetools inspect --raw`-style output adds these; the stored bytes never have them. */
+export function checkToolOutputFields(ctx: RuleContext): void {
+  if (!EXPECTED_MEDIA_TYPE[ctx.kind]) return;
+  for (const field of ['digest', 'size']) {
+    const key: Node | undefined = propertyNode(ctx.root, field)?.children?.[0];
+    if (key) {
+      ctx.report('tool-output-field', key, `\`${field}\` is not a member of a manifest or index; this looks like tool output (e.g. \`buildx imagetools inspect\`), not the bytes a registry stores, so its digest differs.`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { Node } from 'jsonc-parser';
+import { elements, hasMember, member, propertyNode } from '../json-tree';
+import { isImageConfigType, mediaTypeInfo } from '../media-types';
+import type { RuleContext } from './context';
+import { checkDigestValue } from './descriptor-rules';
+
+export function checkManifest(ctx: RuleContext): void {
+  if (ctx.kind !== 'oci-manifest' && ctx.kind !== 'docker-manifest') return;
+  if (ctx.doc.detection.artifactManifest) return;
+  const root = ctx.root;
+  const configMediaType = member(member(root, 'config'), 'mediaType');
+  const configType = configMediaType?.type === 'string' ? (configMediaType.value as string) : undefined;
+  const configInfo = configType ? mediaTypeInfo(configType) : undefined;
+
+  if (configMediaType && configInfo?.role === 'empty' && !hasMember(root, 'artifactType') && ctx.kind === 'oci-manifest') {
+    ctx.report('missing-artifact-type', configMediaType, 'The config is the empty descriptor, so `artifactType` MUST be set at the top level to say what kind of artifact this is.', [
+      { title: 'Add "artifactType"', range: { start: root.offset + 1, end: root.offset + 1 }, newText: '\n  "artifactType": "application/vnd.example+type",' },
+    ]);
+  }
+
+  const layers = member(root, 'layers');
+  if (layers?.type === 'array' && elements(layers).length === 0 && ctx.kind === 'oci-manifest') {
+    const key = propertyNode(root, 'layers')?.children?.[0] as Node;
+    ctx.report('empty-layers', key, 'The manifest has no layers; it SHOULD have at least one (artifacts without content use the empty descriptor as their single layer). The OCI JSON schema even requires one.');
+  }
+
+  if (configMediaType && configType && !isImageConfigType(configType) && configInfo?.role !== 'empty' && configInfo?.role !== 'artifact' && !ctx.has('media-type-role', configMediaType)) {
+    const what = configInfo ? configInfo.description : `\`${configType}\` is not an image config.`;
+    ctx.report('non-image-config', configMediaType, `${what} This is an artifact, not a runnable container image: docker and container runtimes cannot run it, and some registries (e.g. Quay's default allow-list) refuse config types they do not list.`);
+  }
+
+  if (configType && isImageConfigType(configType)) {
+    for (const layer of elements(layers)) {
+      const mediaType = member(layer, 'mediaType');
+      if (mediaType?.type !== 'string') continue;
+      const info = mediaTypeInfo(mediaType.value as string);
+      if (info?.role === 'layer' || info?.role === 'empty' || ctx.has('media-type-typo', mediaType) || ctx.has('media-type-role', mediaType)) continue;
+      if (info?.role !== 'artifact' && info !== undefined) continue;
+      ctx.report('non-filesystem-layer', mediaType, `\`${mediaType.value as string}\` is not a filesystem layer${info ? ` (${info.description.replace(/\.$/, '')})` : ''}; runtimes cannot unpack it (e.g. \`ctr pull --all-platforms\` fails on attestation manifests).`);
+    }
+  }
+}
+
+export function checkSchema1(ctx: RuleContext): void {
+  if (ctx.kind !== 'docker-schema1') return;
+  for (const layer of elements(member(ctx.root, 'fsLayers'))) checkDigestValue(ctx, member(layer, 'blobSum'));
+}

@@ -1,0 +1,131 @@
+import type { Node } from 'jsonc-parser';
+import { elements, isObject, member, propertyNode, stringMember } from '../json-tree';
+import { editDistance } from '../media-types';
+import {
+  ARCHITECTURE_ALIASES,
+  KNOWN_ARCHITECTURES,
+  KNOWN_OS,
+  OS_ALIASES,
+  UNKNOWN_PLATFORM_VALUE,
+  VARIANTS_BY_ARCHITECTURE,
+  suggestVariant,
+} from '../platforms';
+import type { SuggestedEdit } from '../types';
+import { replaceValue, show, type RuleContext } from './context';
+
+/** os / architecture / variant / os.version of a platform object or an image config. */
+export function checkPlatformValues(ctx: RuleContext, holder: Node): void {
+  const osNode = member(holder, 'os');
+  const architectureNode = member(holder, 'architecture');
+  const variantNode = member(holder, 'variant');
+  const os = osNode?.type === 'string' ? (osNode.value as string) : undefined;
+  let architecture = architectureNode?.type === 'string' ? (architectureNode.value as string) : undefined;
+
+  if (osNode && os !== undefined && !KNOWN_OS.includes(os) && os !== UNKNOWN_PLATFORM_VALUE) {
+    const alias = OS_ALIASES[os] ?? OS_ALIASES[os.toLowerCase()] ?? (KNOWN_OS.includes(os.toLowerCase()) ? os.toLowerCase() : undefined);
+    if (alias) {
+      ctx.report('platform-alias', osNode, `${show(os)} is not how clients name the OS; use the Go name \`${alias}\`.`, [replaceValue(`Use ${alias}`, osNode, alias)]);
+    } else {
+      ctx.report('unknown-os', osNode, `${show(os)} is not a known operating system (Go's GOOS values: ${KNOWN_OS.join(', ')}); clients will not match it.`);
+    }
+  }
+
+  if (architectureNode && architecture !== undefined && !KNOWN_ARCHITECTURES.includes(architecture) && architecture !== UNKNOWN_PLATFORM_VALUE) {
+    const alias = ARCHITECTURE_ALIASES[architecture] ?? ARCHITECTURE_ALIASES[architecture.toLowerCase()];
+    if (alias?.architecture) {
+      const fix: SuggestedEdit = replaceValue(`Use ${alias.architecture}${alias.variant ? ` with variant ${alias.variant}` : ''}`, architectureNode, alias.architecture);
+      if (alias.variant) {
+        const existing = propertyNode(holder, 'variant');
+        if (existing?.children?.[1]) {
+          fix.additionalEdits = [{ range: { start: existing.children[1].offset, end: existing.children[1].offset + existing.children[1].length }, newText: JSON.stringify(alias.variant) }];
+        } else {
+          const end = architectureNode.offset + architectureNode.length;
+          fix.additionalEdits = [{ range: { start: end, end }, newText: `, "variant": ${JSON.stringify(alias.variant)}` }];
+        }
+      }
+      ctx.report('platform-alias', architectureNode, `${show(architecture)} is a common alias; clients match the Go name \`${alias.architecture}\`${alias.variant ? ` with variant \`${alias.variant}\`` : ''}.`, [fix]);
+      architecture = undefined;
+    } else if (KNOWN_ARCHITECTURES.includes(architecture.toLowerCase())) {
+      const lower = architecture.toLowerCase();
+      ctx.report('platform-alias', architectureNode, `Architectures are lowercase: \`${lower}\`.`, [replaceValue(`Use ${lower}`, architectureNode, lower)]);
+      architecture = undefined;
+    } else {
+      ctx.report('unknown-architecture', architectureNode, `${show(architecture)} is not a known architecture (Go's GOARCH values, e.g. amd64, arm64, arm, 386, ppc64le, s390x, riscv64).`);
+      architecture = undefined;
+    }
+  }
+
+  if (variantNode?.type === 'string' && architecture) {
+    const variant = variantNode.value as string;
+    const known = VARIANTS_BY_ARCHITECTURE[architecture];
+    if (!known) {
+      ctx.report('unknown-variant', variantNode, `\`${architecture}\` has no listed CPU variants, so clients will not match ${show(variant)}.`);
+    } else if (!known.includes(variant)) {
+      const suggestion = suggestVariant(architecture, variant);
+      ctx.report(
+        'unknown-variant',
+        variantNode,
+        `${show(variant)} is not a listed \`${architecture}\` variant (${known.join(', ')})${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`,
+        suggestion ? [replaceValue(`Use ${suggestion}`, variantNode, suggestion)] : undefined,
+      );
+    }
+  }
+
+  const osVersion = propertyNode(holder, 'os.version');
+  if (osVersion && os && os !== 'windows' && osVersion.children?.[1]?.type === 'string') {
+    ctx.report('os-version-not-windows', osVersion.children[0], `\`os.version\` is defined for Windows builds; on ${os} its values are implementation-defined and clients do not match on it.`);
+  }
+}
+
+/** Platform of each entry of an index: values, duplicates, and Windows build matching. */
+export function checkIndexPlatforms(ctx: RuleContext): void {
+  if (ctx.kind !== 'oci-index' && ctx.kind !== 'docker-manifest-list') return;
+  const children = elements(member(ctx.root, 'manifests'));
+  const seen = new Map<string, number>();
+  const windowsByArchitecture = new Map<string, Node[]>();
+  children.forEach((child, index) => {
+    const platformProperty = propertyNode(child, 'platform');
+    const platform = platformProperty?.children?.[1];
+    const platformKey = platformProperty?.children?.[0];
+    if (!isObject(platform) || !platformKey) return;
+    checkPlatformValues(ctx, platform);
+    const os = stringMember(platform, 'os');
+    const architecture = stringMember(platform, 'architecture');
+    if (os === undefined || architecture === undefined || os === UNKNOWN_PLATFORM_VALUE) return;
+    const features = elements(member(platform, 'os.features'))
+      .map((feature) => String(feature.value))
+      .sort()
+      .join(',');
+    const identity = [os, architecture, stringMember(platform, 'variant') ?? '', stringMember(platform, 'os.version') ?? '', features].join('|');
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      ctx.report('duplicate-platform', platformKey, `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
+    } else {
+      seen.set(identity, index);
+    }
+    if (os === 'windows' && stringMember(platform, 'os.version') === undefined) {
+      const list = windowsByArchitecture.get(architecture) ?? [];
+      list.push(platformKey);
+      windowsByArchitecture.set(architecture, list);
+    }
+  });
+  for (const keys of windowsByArchitecture.values()) {
+    if (keys.length < 2) continue;
+    for (const key of keys) {
+      ctx.report('windows-os-version', key, 'A Windows entry without `os.version` cannot be matched to the host build; with several Windows entries, clients pick the first, which may not run on the host.');
+    }
+  }
+}
+
+/** Names close to the defined platform and descriptor fields (Docker Hub spells `os_version`). */
+export function closeKeyName(key: string, known: readonly string[]): string | undefined {
+  const simplified = (name: string) => name.toLowerCase().replace(/[._-]/g, '');
+  for (const name of known) {
+    if (key !== name && simplified(key) === simplified(name)) return name;
+  }
+  if (key.length < 5) return undefined;
+  for (const name of known) {
+    if (key !== name && editDistance(key.toLowerCase(), name.toLowerCase(), 2) <= 2) return name;
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+import type { Node } from 'jsonc-parser';
+import type { ErrorObject } from 'ajv';
+import { anchorRange, keyOf, nodeAtPath, valueOf } from '../json-tree';
+import { schemaFileFor, structuralErrors } from '../schemas';
+import { show, replaceValue, type RuleContext } from './context';
+
+/** Structure and types, from the JSON Schema of the document's kind in schemas/. */
+export function checkStructure(ctx: RuleContext): void {
+  const file = schemaFileFor(ctx.kind, ctx.doc.detection.artifactManifest);
+  if (!file) return;
+  const value = ctx.doc.syntaxErrors.length === 0 ? JSON.parse(ctx.doc.text) : valueOf(ctx.root);
+  for (const error of structuralErrors(file, value)) {
+    // The top-level mediaType has its own rule with a better message and a fix.
+    if (error.instancePath === '/mediaType') continue;
+    const node = nodeAtPath(ctx.root, pointerSegments(error.instancePath));
+    if (!node) continue;
+    reportError(ctx, error, node);
+  }
+}
+
+function pointerSegments(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : segment));
+}
+
+function memberName(node: Node): string {
+  const key = keyOf(node);
+  if (key) return `\`${String(key.value)}\``;
+  const parent = node.parent;
+  if (parent?.type === 'array') {
+    const owner = keyOf(parent);
+    return `${owner ? `\`${String(owner.value)}\`` : 'the array'} entry ${parent.children?.indexOf(node) ?? 0}`;
+  }
+  return 'the document';
+}
+
+function describeContainer(node: Node): string {
+  const key = keyOf(node);
+  if (key) return `\`${String(key.value)}\``;
+  const parent = node.parent;
+  if (parent?.type === 'array') {
+    const owner = keyOf(parent);
+    return `${owner ? `\`${String(owner.value)}[${parent.children?.indexOf(node) ?? 0}]\`` : 'this entry'}`;
+  }
+  return 'the document';
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  object: 'an object',
+  array: 'an array',
+  boolean: 'a boolean',
+  null: 'null',
+};
+
+function jsonTypeOf(node: Node): string {
+  if (node.type === 'null') return 'null';
+  if (node.type === 'number') return Number.isInteger(node.value) ? 'an integer' : 'a number with a fraction';
+  return TYPE_NAMES[node.type] ?? node.type;
+}
+
+function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      ctx.report('missing-property', anchorRange(node), `Required property \`${missing}\` is missing from ${describeContainer(node)}.`);
+      return;
+    }
+    case 'type': {
+      const expected = String((error.params as { type: string | string[] }).type)
+        .split(',')
+        .map((type) => TYPE_NAMES[type] ?? type)
+        .join(' or ');
+      const got = jsonTypeOf(node);
+      let message = `${memberName(node)} must be ${expected}, not ${got}`;
+      const fixes = [];
+      if (node.type === 'null') {
+        message += ': omit the member instead of setting it to `null`.';
+      } else if (node.type === 'string' && /integer/.test(expected) && /^(0|[1-9]\d*)$/.test(node.value as string)) {
+        message += ` (${show(node.value)} is quoted).`;
+        fixes.push({ title: `Use the number ${node.value as string}`, range: { start: node.offset, end: node.offset + node.length }, newText: node.value as string });
+      } else {
+        message += '.';
+      }
+      ctx.report('wrong-type', node, message, fixes);
+      return;
+    }
+    case 'const':
+    case 'enum': {
+      const allowed = error.keyword === 'const'
+        ? [(error.params as { allowedValue: unknown }).allowedValue]
+        : (error.params as { allowedValues: unknown[] }).allowedValues;
+      ctx.report(
+        'invalid-value',
+        node,
+        `${memberName(node)} must be ${allowed.map((value) => show(value)).join(' or ')}, not ${show(valueOf(node))}.`,
+        allowed.length === 1 ? [replaceValue(`Set ${show(allowed[0])}`, node, allowed[0])] : undefined,
+      );
+      return;
+    }
+    case 'minimum':
+      ctx.report('invalid-size', node, `${memberName(node)} must not be negative (got ${show(valueOf(node))}).`);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Node } from 'jsonc-parser';
+import { describeParseError } from '../parse';
+import type { RuleContext } from './context';
+
+export function checkSyntax(ctx: RuleContext): void {
+  const { text, syntaxErrors } = ctx.doc;
+  for (const error of syntaxErrors) {
+    const start = Math.min(error.offset, text.length);
+    const end = Math.min(Math.max(start + error.length, start + (start < text.length ? 1 : 0)), text.length);
+    ctx.report('json-syntax', { start, end }, describeParseError(error));
+  }
+}
+
+/** Duplicate keys: invisible after parsing, and parsers disagree on which value they keep. */
+export function checkDuplicateKeys(ctx: RuleContext): void {
+  const stack: Node[] = [ctx.root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (!node.children) continue;
+    if (node.type === 'object') {
+      const firstByKey = new Map<string, Node>();
+      for (const property of node.children) {
+        const keyNode = property.children?.[0];
+        if (!keyNode) continue;
+        const key = keyNode.value as string;
+        if (firstByKey.has(key)) {
+          ctx.report(
+            'duplicate-key',
+            keyNode,
+            `Duplicate key ${JSON.stringify(key)}: Go's encoding/json keeps the last value, other parsers the first, so registries and clients may read different documents. Remove one of them.`,
+          );
+        } else {
+          firstByKey.set(key, keyNode);
+        }
+      }
+    }
+    for (const child of node.children) stack.push(child);
+  }
+}
