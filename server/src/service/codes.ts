@@ -69,6 +69,9 @@ export const DIAGNOSTIC_CODES = {
   'invalid-env': { severity: 'warning', summary: 'An `Env` entry is not `NAME=value`.', href: `${IS}/config.md#properties` },
   'history-layer-count': { severity: 'warning', summary: 'History entries that produced a layer do not match the number of `diff_ids`.', href: `${IS}/config.md#properties` },
   'invalid-exposed-port': { severity: 'warning', summary: 'An `ExposedPorts` key that is not `port`, `port/tcp` or `port/udp`.', href: `${IS}/config.md#properties` },
+  // Across the documents of an OCI image layout
+  'layout-media-type-mismatch': { severity: 'error', summary: 'A descriptor\'s `mediaType` differs from the media type of the blob it points to.', href: `${IS}/descriptor.md#properties` },
+  'layout-platform-mismatch': { severity: 'warning', summary: 'An index entry\'s `platform` differs from the os/architecture/variant in the referenced image config.', href: `${IS}/image-index.md#image-index-property-descriptions` },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -9,3 +9,5 @@ export { LineIndex } from './line-index';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type CodeInfo } from './codes';
 export { MEDIA_TYPES, mediaTypeInfo, type MediaTypeInfo } from './media-types';
 export { pathOf } from './json-tree';
+export { InMemoryBlobStore, type BlobStore } from './blob-store';
+export { collectDescriptors, type DescriptorRef, type DescriptorRole } from './descriptors';

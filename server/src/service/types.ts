@@ -53,6 +53,8 @@ export interface ValidationOptions {
 export interface DocumentContext {
   /** The document is the `index.json` at the root of an OCI image layout. */
   isLayoutIndex?: boolean;
+  /** The blobs of the layout the document sits in, for checks across documents. */
+  blobs?: import('./blob-store').BlobStore;
 }
 
 export interface Position {

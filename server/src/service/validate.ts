@@ -4,6 +4,7 @@ import { checkAnnotations } from './rules/annotation-rules';
 import { checkImageConfig } from './rules/config-rules';
 import { checkDescriptors } from './rules/descriptor-rules';
 import { checkDocumentKind, checkToolOutputFields } from './rules/document-rules';
+import { checkLayoutReferences } from './rules/layout-rules';
 import { checkManifest, checkSchema1 } from './rules/manifest-rules';
 import { checkNearMissProperties } from './rules/near-miss';
 import { checkIndexPlatforms } from './rules/platform-rules';
@@ -25,6 +26,7 @@ const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
   checkIndexPlatforms,
   checkAnnotations,
   checkImageConfig,
+  checkLayoutReferences,
 ];
 
 /**

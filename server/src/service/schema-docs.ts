@@ -1,0 +1,201 @@
+/**
+ * Field documentation from the JSON Schemas in `schemas/`, loaded at run time (they are the single
+ * source of structure and field docs). Resolves a JSON path inside a document kind to the schema
+ * that describes it, following `$ref`s between the schema files and merging `allOf`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JSONPath } from 'jsonc-parser';
+import type { KindDetection } from './kind';
+
+export interface JsonSchema {
+  $ref?: string;
+  $id?: string;
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+  required?: string[];
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  allOf?: JsonSchema[];
+  definitions?: Record<string, JsonSchema>;
+  [key: string]: unknown;
+}
+
+/** Reads a schema file by name (`oci-manifest.schema.json`); replaceable for tests and bundles. */
+export type SchemaLoader = (fileName: string) => JsonSchema | undefined;
+
+let loader: SchemaLoader | undefined;
+const cache = new Map<string, JsonSchema | undefined>();
+
+/** The directories where `schemas/` may sit relative to the compiled code (out/, dist/ bundles). */
+function candidateDirectories(): string[] {
+  const fromEnv = process.env.IMAGE_MANIFEST_SCHEMAS;
+  const dirs = [
+    join(__dirname, '..', '..', '..', 'schemas'), // repo: server/out/service → schemas
+    join(__dirname, '..', '..', 'schemas'), // published server package: out/service → schemas
+    join(__dirname, '..', 'schemas'), // bundle in dist/ or out/
+    join(__dirname, 'schemas'),
+  ];
+  return fromEnv ? [fromEnv, ...dirs] : dirs;
+}
+
+let schemaDirectory: string | null | undefined;
+
+function defaultLoader(fileName: string): JsonSchema | undefined {
+  if (schemaDirectory === undefined) {
+    schemaDirectory = candidateDirectories().find((dir) => existsSync(join(dir, 'descriptor.schema.json'))) ?? null;
+  }
+  if (!schemaDirectory) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(schemaDirectory, fileName), 'utf8')) as JsonSchema;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Use another source of schemas (e.g. an in-memory map in tests); clears the cache. */
+export function setSchemaLoader(next: SchemaLoader | undefined): void {
+  loader = next;
+  cache.clear();
+}
+
+export function loadSchema(fileName: string): JsonSchema | undefined {
+  if (!cache.has(fileName)) cache.set(fileName, (loader ?? defaultLoader)(fileName));
+  return cache.get(fileName);
+}
+
+export function schemaFileForKind(detection: KindDetection): string | undefined {
+  switch (detection.kind) {
+    case 'oci-manifest':
+      return detection.artifactManifest ? 'oci-artifact-manifest.schema.json' : 'oci-manifest.schema.json';
+    case 'oci-index':
+      return 'oci-index.schema.json';
+    case 'docker-manifest':
+      return 'docker-manifest.schema.json';
+    case 'docker-manifest-list':
+      return 'docker-manifest-list.schema.json';
+    case 'docker-schema1':
+      return 'docker-schema1.schema.json';
+    case 'oci-config':
+    case 'docker-config':
+      return 'image-config.schema.json';
+    case 'oci-layout':
+      return 'oci-layout.schema.json';
+    default:
+      return undefined;
+  }
+}
+
+/** A schema with its `$ref`s followed and `allOf` merged; `description` prefers the referring one. */
+export interface ResolvedSchema {
+  readonly schema: JsonSchema;
+  readonly file: string;
+  readonly description?: string;
+}
+
+function pointer(schema: JsonSchema, fragment: string): JsonSchema | undefined {
+  let current: unknown = schema;
+  for (const raw of fragment.replace(/^\/?/, '').split('/')) {
+    if (raw === '') continue;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current && typeof current === 'object' ? (current as JsonSchema) : undefined;
+}
+
+function deref(schema: JsonSchema, file: string, depth = 0): { schema: JsonSchema; file: string } | undefined {
+  if (!schema.$ref || depth > 10) return { schema, file };
+  const [target, fragment = ''] = schema.$ref.split('#');
+  const targetFile = target === '' ? file : target;
+  const base = loadSchema(targetFile);
+  if (!base) return undefined;
+  const resolved = fragment ? pointer(base, fragment) : base;
+  if (!resolved) return undefined;
+  return deref(resolved, targetFile, depth + 1);
+}
+
+/** Follows `$ref` and merges `allOf` members into one schema object. */
+export function resolveSchema(schema: JsonSchema, file: string): ResolvedSchema | undefined {
+  const target = deref(schema, file);
+  if (!target) return undefined;
+  let merged: JsonSchema = { ...target.schema };
+  if (target.schema.allOf) {
+    const properties: Record<string, JsonSchema> = { ...(target.schema.properties ?? {}) };
+    const required = new Set(target.schema.required ?? []);
+    for (const part of target.schema.allOf) {
+      const resolvedPart = resolveSchema(part, target.file);
+      if (!resolvedPart) continue;
+      Object.assign(properties, resolvedPart.schema.properties ?? {});
+      for (const name of resolvedPart.schema.required ?? []) required.add(name);
+      merged = { ...resolvedPart.schema, ...merged };
+      merged.description ??= resolvedPart.schema.description;
+    }
+    merged = { ...merged, properties, required: [...required] };
+    delete merged.allOf;
+  }
+  return { schema: merged, file: target.file, description: schema.description ?? merged.description };
+}
+
+/** The schema describing the value at `path` in a document of the given kind. */
+export function schemaAtPath(detection: KindDetection, path: JSONPath): ResolvedSchema | undefined {
+  const file = schemaFileForKind(detection);
+  const rootSchema = file ? loadSchema(file) : undefined;
+  if (!file || !rootSchema) return undefined;
+  let current = resolveSchema(rootSchema, file);
+  for (const segment of path) {
+    if (!current) return undefined;
+    const schema = current.schema;
+    let next: JsonSchema | undefined;
+    if (typeof segment === 'number') {
+      next = schema.items;
+    } else {
+      next = schema.properties?.[segment];
+      if (!next && typeof schema.additionalProperties === 'object') next = schema.additionalProperties;
+    }
+    if (!next) return undefined;
+    current = resolveSchema(next, current.file);
+  }
+  return current;
+}
+
+export interface PropertyDoc {
+  readonly name: string;
+  readonly description?: string;
+  readonly required: boolean;
+  readonly schema: JsonSchema;
+}
+
+/** The properties the schema defines for the object at `objectPath`, in schema order. */
+export function propertiesAtPath(detection: KindDetection, objectPath: JSONPath): PropertyDoc[] {
+  const resolved = schemaAtPath(detection, objectPath);
+  if (!resolved?.schema.properties) return [];
+  const required = new Set(resolved.schema.required ?? []);
+  const result: PropertyDoc[] = [];
+  for (const [name, raw] of Object.entries(resolved.schema.properties)) {
+    const property = resolveSchema(raw, resolved.file);
+    result.push({
+      name,
+      description: property?.description ?? raw.description,
+      required: required.has(name),
+      schema: property?.schema ?? raw,
+    });
+  }
+  return result;
+}
+
+/** The description of the member at `path` (its own, or the referenced schema's). */
+export function descriptionAtPath(detection: KindDetection, path: JSONPath): string | undefined {
+  return schemaAtPath(detection, path)?.description;
+}
+
+/** The JSON types a schema allows, `null` last. */
+export function schemaTypes(schema: JsonSchema): string[] {
+  if (schema.const !== undefined) return [typeof schema.const === 'number' ? 'integer' : typeof schema.const];
+  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  return [...types.filter((type) => type !== 'null'), ...types.filter((type) => type === 'null')];
+}
