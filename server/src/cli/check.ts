@@ -36,7 +36,7 @@ export interface Service {
   validateDocument: typeof validateDocument;
 }
 
-const defaultService: Service = { parseDocument, validateDocument };
+export const defaultService: Service = { parseDocument, validateDocument };
 
 export function checkFile(
   candidate: Candidate,

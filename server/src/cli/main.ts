@@ -1,5 +1,5 @@
 import { parseArgs, USAGE, UsageError, type Command } from './args';
-import { checkFile } from './check';
+import { checkFile, defaultService, type Service } from './check';
 import { discover, InputError } from './discover';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -19,7 +19,7 @@ const processIo: Io = {
 };
 
 /** Runs the command line and returns the exit code; never throws. */
-export function run(argv: readonly string[], io: Io = processIo): number {
+export function run(argv: readonly string[], io: Io = processIo, service: Service = defaultService): number {
   try {
     const command = parseArgs(argv);
     switch (command.name) {
@@ -30,7 +30,7 @@ export function run(argv: readonly string[], io: Io = processIo): number {
         io.stdout(toolInfo().version + '\n');
         return 0;
       case 'check':
-        return check(command, io);
+        return check(command, io, service);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -47,9 +47,9 @@ export function run(argv: readonly string[], io: Io = processIo): number {
   }
 }
 
-function check(command: Extract<Command, { name: 'check' }>, io: Io): number {
+function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Service): number {
   const { candidates, errors } = discover(command.inputs);
-  const result: RunResult = { files: candidates.map((c) => checkFile(c, command.rules)), walkErrors: errors };
+  const result: RunResult = { files: candidates.map((c) => checkFile(c, command.rules, service)), walkErrors: errors };
 
   for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${message}\n`);
   for (const file of result.files) {

@@ -6,6 +6,9 @@ import { editDistance } from '../media-types';
 import { isRfc3339 } from '../rfc3339';
 import type { RuleContext } from './context';
 
+/** image-layout.md's `ref` grammar. */
+const REF_NAME = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
+
 const IMAGE_PREFIX = 'org.opencontainers.image.';
 
 export const PREDEFINED_ANNOTATIONS = [
@@ -89,6 +92,11 @@ function checkValue(ctx: RuleContext, key: string, valueNode: Node): void {
     case 'org.opencontainers.image.base.digest':
       if (digestProblems(value).some((problem) => problem.kind !== 'support')) {
         ctx.report('invalid-annotation-value', valueNode, `\`${key}\` must be a digest (\`sha256:\` followed by 64 lowercase hex digits), not ${JSON.stringify(value)}.`);
+      }
+      break;
+    case 'org.opencontainers.image.ref.name':
+      if (!REF_NAME.test(value)) {
+        ctx.report('invalid-annotation-value', valueNode, `\`${key}\` should be components of letters and digits joined by \`/\`, separated by \`-._:@+\` or \`--\` (image-layout.md), not ${JSON.stringify(value)}.`);
       }
       break;
     case 'org.opencontainers.image.url':
