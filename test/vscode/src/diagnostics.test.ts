@@ -1,0 +1,134 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  EXTENSION_ID,
+  closeAllEditors,
+  codeOf,
+  freshCopy,
+  hasCode,
+  lineOf,
+  open,
+  ourDiagnostics,
+  rangeOf,
+  serverHasCaughtUp,
+  waitForDiagnostics,
+  workspaceUri,
+} from './helpers';
+
+// broken-oci-manifest.json has exactly two planted problems: an uppercase config digest
+// (`digest-uppercase`, an error) and a repeated annotation key (`duplicate-key`, a warning).
+const UPPERCASE_DIGEST = 'sha256:F7AFE8289AAD57B717E0586262AB7458DDFC40D3B2A97019924E043EAA0584B0';
+const DUPLICATE_LINE = '"org.opencontainers.image.title": "hello again"';
+
+suite('image-manifest in VS Code', () => {
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed in this VS Code`);
+    await extension.activate();
+  });
+
+  teardown(async () => {
+    await closeAllEditors();
+  });
+
+  test('the extension under test is loaded and active', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    assert.equal(extension.isActive, true);
+    // The launcher says which copy it meant to test (the working tree or the installed .vsix);
+    // without this check a stale copy elsewhere could pass the suite.
+    const expectedRoot = process.env['IMAGE_MANIFEST_TEST_EXTENSION_ROOT'];
+    if (expectedRoot) {
+      const actual = path.resolve(extension.extensionPath);
+      assert.ok(
+        actual === path.resolve(expectedRoot) || actual.startsWith(path.resolve(expectedRoot) + path.sep),
+        `extension loaded from ${actual}, expected under ${expectedRoot}`,
+      );
+    }
+  });
+
+  test('a broken manifest gets image-manifest diagnostics with stable codes on the offending nodes', async () => {
+    const uri = await freshCopy('broken-oci-manifest.json');
+    const document = await open(uri);
+    const diagnostics = await waitForDiagnostics(
+      uri,
+      'digest-uppercase and duplicate-key',
+      (d) => hasCode('digest-uppercase')(d) && hasCode('duplicate-key')(d),
+    );
+
+    const uppercase = diagnostics.find((d) => codeOf(d) === 'digest-uppercase');
+    assert.ok(uppercase);
+    assert.equal(uppercase.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(uppercase.range.start.line, lineOf(document, UPPERCASE_DIGEST));
+    // Every code links to the spec section it comes from.
+    const code = uppercase.code;
+    assert.ok(typeof code === 'object' && code.target.scheme === 'https', `expected a link on ${JSON.stringify(code)}`);
+
+    const duplicate = diagnostics.find((d) => codeOf(d) === 'duplicate-key');
+    assert.ok(duplicate);
+    assert.equal(duplicate.severity, vscode.DiagnosticSeverity.Warning);
+    // The second occurrence is the one to remove.
+    assert.equal(duplicate.range.start.line, lineOf(document, DUPLICATE_LINE));
+  });
+
+  test('a valid OCI manifest from a registry gets no errors', async () => {
+    const uri = workspaceUri('valid-oci-manifest.json');
+    await open(uri);
+    await serverHasCaughtUp();
+    const errors = ourDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(errors.map((d) => `${codeOf(d)}: ${d.message}`), []);
+  });
+
+  test('an npm package.json is not mistaken for a manifest', async () => {
+    const uri = workspaceUri('package.json');
+    await open(uri);
+    await serverHasCaughtUp();
+    assert.deepEqual(ourDiagnostics(uri).map((d) => `${codeOf(d)}: ${d.message}`), []);
+  });
+
+  test('editing the document updates its diagnostics', async () => {
+    const uri = await freshCopy('broken-oci-manifest.json');
+    const document = await open(uri);
+    await waitForDiagnostics(uri, 'the planted problems', (d) => hasCode('digest-uppercase')(d) && hasCode('duplicate-key')(d));
+
+    const fixDigest = new vscode.WorkspaceEdit();
+    fixDigest.replace(uri, rangeOf(document, UPPERCASE_DIGEST), UPPERCASE_DIGEST.toLowerCase());
+    assert.equal(await vscode.workspace.applyEdit(fixDigest), true);
+    // The duplicate key must survive the edit: an empty list would also mean "the server cleared
+    // everything", which is not what is being tested.
+    await waitForDiagnostics(uri, 'digest-uppercase gone, duplicate-key kept', (d) => !hasCode('digest-uppercase')(d) && hasCode('duplicate-key')(d));
+
+    const line = lineOf(document, DUPLICATE_LINE);
+    const dropDuplicate = new vscode.WorkspaceEdit();
+    // Remove the line together with the comma that ends the line before it, keeping valid JSON.
+    const previousLineEnd = document.lineAt(line - 1).range.end;
+    dropDuplicate.delete(uri, new vscode.Range(previousLineEnd.translate(0, -1), document.lineAt(line).range.end));
+    assert.equal(await vscode.workspace.applyEdit(dropDuplicate), true);
+    await waitForDiagnostics(uri, 'no image-manifest diagnostics left', (d) => d.length === 0);
+  });
+
+  suite('the imageManifest.rules setting', () => {
+    const configuration = () => vscode.workspace.getConfiguration('imageManifest');
+
+    teardown(async () => {
+      await configuration().update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+    });
+
+    test('turns a code off and changes the severity of another', async () => {
+      const uri = await freshCopy('broken-oci-manifest.json');
+      await open(uri);
+      await waitForDiagnostics(uri, 'the planted problems', (d) => hasCode('digest-uppercase')(d) && hasCode('duplicate-key')(d));
+
+      await configuration().update('rules', { 'digest-uppercase': 'off' }, vscode.ConfigurationTarget.Workspace);
+      await waitForDiagnostics(uri, 'digest-uppercase turned off', (d) => !hasCode('digest-uppercase')(d) && hasCode('duplicate-key')(d));
+
+      await configuration().update('rules', { 'duplicate-key': 'error' }, vscode.ConfigurationTarget.Workspace);
+      await waitForDiagnostics(
+        uri,
+        'digest-uppercase back and duplicate-key as an error',
+        (d) => hasCode('digest-uppercase')(d) && d.some((x) => codeOf(x) === 'duplicate-key' && x.severity === vscode.DiagnosticSeverity.Error),
+      );
+    });
+  });
+});
