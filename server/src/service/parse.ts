@@ -8,9 +8,16 @@ export interface ParsedDocument {
   readonly root: Node | undefined;
   readonly syntaxErrors: readonly ParseError[];
   readonly detection: KindDetection;
+  /** Nesting deeper than MAX_DEPTH: not parsed into a tree (no manifest nests like that). */
+  readonly tooDeep?: { depth: number; offset: number };
 }
 
+/** Real manifests nest fewer than ten levels; the tree and the rules recurse, so cap it well above. */
+export const MAX_DEPTH = 200;
+
 export function parseDocument(text: string): ParsedDocument {
+  const tooDeep = findExcessiveNesting(text, MAX_DEPTH);
+  if (tooDeep) return { text, root: undefined, syntaxErrors: [], detection: { kind: 'unknown' }, tooDeep };
   const syntaxErrors: ParseError[] = [];
   // Manifests are strict JSON: comments and trailing commas are reported, not tolerated.
   const root = parseTree(text, syntaxErrors, { disallowComments: true, allowTrailingComma: false });
@@ -54,4 +61,24 @@ export function describeParseError(error: ParseError): string {
     default:
       return 'Invalid JSON.';
   }
+}
+
+/** The first offset where brackets nest deeper than `limit` (strings skipped), if any. */
+function findExcessiveNesting(text: string, limit: number): { depth: number; offset: number } | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \\ */) i++;
+      else if (ch === 34 /* " */) inString = false;
+    } else if (ch === 34) {
+      inString = true;
+    } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
+      if (++depth > limit) return { depth, offset: i };
+    } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
+      depth--;
+    }
+  }
+  return undefined;
 }

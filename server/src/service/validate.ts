@@ -1,4 +1,5 @@
-import type { ParsedDocument } from './parse';
+import { DIAGNOSTIC_CODES } from './codes';
+import { MAX_DEPTH, type ParsedDocument } from './parse';
 import { RuleContext } from './rules/context';
 import { checkAnnotations } from './rules/annotation-rules';
 import { checkImageConfig } from './rules/config-rules';
@@ -34,6 +35,7 @@ const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
  * (a package.json, a tsconfig) gets none at all.
  */
 export function validateDocument(doc: ParsedDocument, options: ValidationOptions = {}): ManifestDiagnostic[] {
+  if (doc.tooDeep) return tooDeepDiagnostics(doc, options);
   if (doc.detection.kind === 'unknown' || !doc.root) return [];
   const ctx = new RuleContext(doc, options.context);
   for (const rule of RULES) rule(ctx);
@@ -51,4 +53,20 @@ function applyRuleSettings(diagnostics: ManifestDiagnostic[], rules: ValidationO
     else if (setting !== 'off') result.push({ ...diagnostic, severity: setting });
   }
   return result;
+}
+
+/** Keys only manifests, configs and layout files have, to decide whether a deep document is ours. */
+const MANIFEST_KEYS = /"(schemaVersion|mediaType|manifests|layers|imageLayoutVersion|rootfs|diff_ids)"\s*:/;
+
+function tooDeepDiagnostics(doc: ParsedDocument, options: ValidationOptions): ManifestDiagnostic[] {
+  const { depth, offset } = doc.tooDeep as { depth: number; offset: number };
+  if (!MANIFEST_KEYS.test(doc.text.slice(0, 65536))) return [];
+  const diagnostic: ManifestDiagnostic = {
+    code: 'json-syntax',
+    severity: DIAGNOSTIC_CODES['json-syntax'].severity,
+    message: `The document nests more than ${MAX_DEPTH} levels deep (${depth} here); no manifest does, so it is not validated further.`,
+    range: { start: offset, end: offset + 1 },
+    href: DIAGNOSTIC_CODES['json-syntax'].href,
+  };
+  return applyRuleSettings([diagnostic], options.rules);
 }
