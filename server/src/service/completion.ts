@@ -19,13 +19,10 @@ import {
 import { decodeBase64, sha256Hex } from './document-digest';
 import { elements, isObject, member, properties, stringMember } from './json-tree';
 import {
-  DOCKER_CONFIG,
   DOCKER_LIST,
-  DOCKER_MANIFEST,
   EMPTY_DIGEST,
   EMPTY_SIZE,
   MEDIA_TYPES,
-  OCI_CONFIG,
   OCI_EMPTY,
   OCI_INDEX,
   OCI_MANIFEST,
@@ -283,7 +280,7 @@ function valueCandidates(context: Context): Candidate[] {
     return mediaTypeCandidates(artifactTypes(), context);
   }
   if (key === 'digest' && parentRole) return digestCandidates(context, nodeAt(context.root, parentPath));
-  if (key === 'size' && parentRole) return sizeCandidates(context, nodeAt(context.root, parentPath));
+  if (key === 'size' && parentRole) return sizeCandidates(nodeAt(context.root, parentPath));
 
   // rootfs.diff_ids[], fsLayers[].blobSum, digest-valued annotations
   if (isConfigKind(kind) && path.length === 3 && path[0] === 'rootfs' && path[1] === 'diff_ids') {
@@ -519,7 +516,7 @@ function emptySizeEdits(context: Context, descriptor: Node): TextEdit[] {
   return [{ range: { start: digestProperty.offset, end: digestProperty.offset }, newText: sizeText + separator }];
 }
 
-function sizeCandidates(context: Context, descriptor: Node | undefined): Candidate[] {
+function sizeCandidates(descriptor: Node | undefined): Candidate[] {
   const result: Candidate[] = [];
   const data = stringMember(descriptor, 'data');
   const decoded = data !== undefined ? decodeBase64(data) : undefined;

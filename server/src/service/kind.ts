@@ -36,16 +36,21 @@ export function detectKind(root: Node | undefined): KindDetection {
   const schemaVersion = member(root, 'schemaVersion');
   const version = schemaVersion?.type === 'number' ? (schemaVersion.value as number) : undefined;
 
+  const hasManifests = hasMember(root, 'manifests');
+  const hasImageParts = hasMember(root, 'config') || hasMember(root, 'layers');
+
+  // A lone descriptor (e.g. `crane manifest --descriptor`) names a manifest but is not one.
+  if (schemaVersion === undefined && !hasManifests && !hasImageParts && hasMember(root, 'digest') && hasMember(root, 'size')) {
+    return UNKNOWN;
+  }
+
   if (
     mediaType === DOCKER_SCHEMA1 ||
     mediaType === DOCKER_SCHEMA1_SIGNED ||
-    (version === 1 && (hasMember(root, 'fsLayers') || hasMember(root, 'history') || hasMember(root, 'name')))
+    (version === 1 && (hasMember(root, 'fsLayers') || (hasMember(root, 'history') && hasMember(root, 'name'))))
   ) {
     return { kind: 'docker-schema1' };
   }
-
-  const hasManifests = hasMember(root, 'manifests');
-  const hasImageParts = hasMember(root, 'config') || hasMember(root, 'layers');
 
   const both = hasManifests && hasImageParts;
   const indexShapeOnly = hasManifests && !hasImageParts;
@@ -69,9 +74,10 @@ export function detectKind(root: Node | undefined): KindDetection {
     if (looksLikeImageConfig(root)) return { kind: isDockerConfig(root) ? 'docker-config' : 'oci-config' };
   }
 
+  // Other JSON formats have a `schemaVersion` too (AWS SSM documents, …): it takes a manifest part.
+  const hasManifestPart = hasManifests || hasImageParts || hasMember(root, 'blobs');
   const looksLikeManifest =
-    schemaVersion !== undefined ||
-    (mediaType !== undefined && /manifest|index|\+json$/.test(mediaType) && (hasManifests || hasImageParts)) ||
+    ((schemaVersion !== undefined || mediaType !== undefined) && hasManifestPart) ||
     (isArray(member(root, 'layers')) && isObject(member(root, 'config'))) ||
     elements(member(root, 'manifests')).some((child) => hasMember(child, 'digest'));
   if (!looksLikeManifest) return UNKNOWN;

@@ -55,7 +55,8 @@ export function checkPlatformValues(ctx: RuleContext, holder: Node): void {
     }
   }
 
-  if (variantNode?.type === 'string' && architecture) {
+  // Go clients read an empty variant or os.version as absent (omitempty); nothing to match there.
+  if (variantNode?.type === 'string' && variantNode.value !== '' && architecture) {
     const variant = variantNode.value as string;
     const known = VARIANTS_BY_ARCHITECTURE[architecture];
     if (!known) {
@@ -72,7 +73,7 @@ export function checkPlatformValues(ctx: RuleContext, holder: Node): void {
   }
 
   const osVersion = propertyNode(holder, 'os.version');
-  if (osVersion && os && os !== 'windows' && osVersion.children?.[1]?.type === 'string') {
+  if (osVersion && os && os !== 'windows' && osVersion.children?.[1]?.type === 'string' && osVersion.children[1].value !== '') {
     ctx.report('os-version-not-windows', osVersion.children[0], `\`os.version\` is defined for Windows builds; on ${os} its values are implementation-defined and clients do not match on it.`);
   }
 }
@@ -96,14 +97,16 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
       .map((feature) => String(feature.value))
       .sort()
       .join(',');
-    const identity = [os, architecture, stringMember(platform, 'variant') ?? '', stringMember(platform, 'os.version') ?? '', features].join('|');
+    // podman pushes a gzip and a zstd copy of one platform, told apart by this annotation.
+    const compression = stringMember(member(child, 'annotations'), 'io.github.containers.compression.zstd') ?? '';
+    const identity = [os, architecture, stringMember(platform, 'variant') ?? '', stringMember(platform, 'os.version') ?? '', features, compression].join('|');
     const first = seen.get(identity);
     if (first !== undefined) {
       ctx.report('duplicate-platform', platformKey, `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
     } else {
       seen.set(identity, index);
     }
-    if (os === 'windows' && stringMember(platform, 'os.version') === undefined) {
+    if (os === 'windows' && !stringMember(platform, 'os.version')) {
       const list = windowsByArchitecture.get(architecture) ?? [];
       list.push(platformKey);
       windowsByArchitecture.set(architecture, list);
