@@ -1,0 +1,81 @@
+// The server's own small modules, tested directly where the protocol cannot observe them yet
+// (no rule reads the layout context so far) or where the cases are too many for a process.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LayoutContextProvider } from 'image-manifest-language-server/out/server/layout-context';
+import { extractSection, mergeSettings, readSection } from 'image-manifest-language-server/out/server/settings';
+import { fileUri } from '../helpers/lsp-client';
+import { FIXTURES } from '../helpers/protocol-fixtures';
+
+describe('layout context', () => {
+  const layouts = new LayoutContextProvider();
+
+  it('marks the index.json that sits beside an oci-layout file', async () => {
+    assert.deepEqual(await layouts.contextFor(fileUri(FIXTURES, 'real', 'umoci-layout', 'index.json')), { isLayoutIndex: true });
+  });
+
+  it('leaves other documents alone', async () => {
+    for (const uri of [
+      fileUri(FIXTURES, 'real', 'registry-amd64.json'),
+      fileUri(FIXTURES, 'real', 'umoci-layout', 'oci-layout'),
+      fileUri(FIXTURES, 'real', 'no-layout-here', 'index.json'),
+      'untitled:index.json',
+      'vscode-vfs://github/owner/repo/index.json',
+      'not a uri at all',
+    ]) {
+      assert.equal(await layouts.contextFor(uri), undefined, uri);
+    }
+  });
+});
+
+describe('settings parsing', () => {
+  const collect = () => {
+    const problems: string[] = [];
+    return { problems, warn: (problem: string) => problems.push(problem) };
+  };
+
+  it('finds the section however the client nests it', () => {
+    const rules = { 'wrong-type': 'off' };
+    assert.deepEqual(extractSection({ imageManifest: { rules } }), { rules });
+    assert.deepEqual(extractSection({ 'imageManifest.rules': rules, 'imageManifest.validate.enable': false, other: 1 }), {
+      rules,
+      'validate.enable': false,
+    });
+    assert.deepEqual(extractSection({ rules }), { rules });
+    assert.equal(extractSection({ 'editor.tabSize': 2 }), undefined);
+    assert.equal(extractSection(null), undefined);
+    assert.equal(extractSection('imageManifest'), undefined);
+  });
+
+  it('reads valid values', () => {
+    const { problems, warn } = collect();
+    assert.deepEqual(readSection({ validate: { enable: false }, rules: { 'wrong-type': 'hint', 'invalid-digest': 'off' } }, warn), {
+      validateEnable: false,
+      rules: { 'wrong-type': 'hint', 'invalid-digest': 'off' },
+    });
+    assert.deepEqual(readSection({ 'validate.enable': true }, warn), { validateEnable: true });
+    assert.deepEqual(problems, []);
+  });
+
+  it('drops invalid values one by one and says why', () => {
+    const { problems, warn } = collect();
+    const read = readSection(
+      { validate: { enable: 'no' }, rules: { 'wrong-type': 'Error', 'no-such-code': 'off', 'invalid-digest': 'warning', toString: 'off' } },
+      warn,
+    );
+    assert.deepEqual(read, { rules: { 'invalid-digest': 'warning' } });
+    assert.equal(problems.length, 4, problems.join('\n'));
+    const { problems: more, warn: warnMore } = collect();
+    assert.deepEqual(readSection([1, 2], warnMore), {});
+    assert.deepEqual(readSection({ rules: 'strict', validate: 3 }, warnMore), {});
+    assert.equal(more.length, 3, more.join('\n'));
+  });
+
+  it('merges layers field by field, later layers winning', () => {
+    assert.deepEqual(mergeSettings(), { validateEnable: true, rules: {} });
+    assert.deepEqual(
+      mergeSettings({ validateEnable: false, rules: { 'wrong-type': 'off', 'invalid-digest': 'hint' } }, { rules: { 'wrong-type': 'error' } }),
+      { validateEnable: false, rules: { 'wrong-type': 'error', 'invalid-digest': 'hint' } },
+    );
+  });
+});
