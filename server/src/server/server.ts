@@ -165,7 +165,7 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => {
     // Nothing may be published after shutdown; the library's exit handler then ends the process
     // with 0 (or 1 when `exit` comes without `shutdown`).
-    scheduler.dispose();
+    runSafeVoid(log, 'Shutting down failed', () => scheduler.dispose());
   });
 
   try {
