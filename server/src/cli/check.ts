@@ -66,7 +66,7 @@ export function checkFile(
       return { status: 'skipped', path: file, explicit: candidate.explicit, reason };
     }
     const lines = new LineIndex(content.text);
-    const diagnostics = found.sort(byPosition).map((d) => toFileDiagnostic(d, lines));
+    const diagnostics = [...found].sort(byPosition).map((d) => toFileDiagnostic(d, lines));
     return { status: 'checked', path: file, kind, diagnostics };
   } catch (error) {
     return { status: 'failed', path: file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };

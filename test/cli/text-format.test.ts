@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { formatText } from 'image-manifest-language-server/out/cli/format-text';
+import { REAL, runCli, tempDir, TRUNCATED_MANIFEST, type JsonOutput } from './cli-harness';
+
+const FINDING = /^(.+):(\d+):(\d+): (error|warning|information|hint) ([a-z0-9-]+): (.+)$/;
+
+describe('--format text', () => {
+  it('prints only the summary on valid files', () => {
+    const run = runCli(['check', path.join(REAL, 'registry-amd64-v2s2.json'), path.join(REAL, 'registry-multi-oci.json')]);
+    assert.equal(run.status, 0);
+    assert.equal(run.stdout, '2 files checked: 0 errors, 0 warnings, 0 information\n');
+  });
+
+  it('puts findings at the JSON range start plus one, and counts them in the summary', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'm.json'), `\n\n    ${TRUNCATED_MANIFEST}`);
+    const text = runCli(['check', 'm.json'], dir);
+    const json = JSON.parse(runCli(['check', '--format', 'json', 'm.json'], dir).stdout) as JsonOutput;
+    assert.equal(text.status, 1, text.stdout + text.stderr);
+
+    const lines = text.stdout.trimEnd().split('\n');
+    const summary = lines.pop();
+    const diagnostics = json.files[0].diagnostics;
+    assert.ok(diagnostics.some((d) => d.code === 'json-syntax'));
+    assert.equal(lines.length, diagnostics.length);
+    lines.forEach((line, i) => {
+      const match = FINDING.exec(line);
+      assert.ok(match, `finding line: ${line}`);
+      const d = diagnostics[i];
+      assert.deepEqual(match.slice(1), ['m.json', String(d.range.start.line + 1), String(d.range.start.character + 1), d.severity, d.code, d.message]);
+    });
+    const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
+    assert.match(summary ?? '', new RegExp(`^1 file checked: ${count('error')} errors?, ${count('warning')} warnings?, ${count('information')} information`));
+  });
+
+  it('says so when a named file is not a manifest, without making it an error', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{"compilerOptions": {"strict": true}}');
+    fs.writeFileSync(path.join(dir, 'layer.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]));
+    const run = runCli(['check', 'tsconfig.json', 'layer.tar.gz'], dir);
+    assert.equal(run.status, 0);
+    assert.equal(
+      run.stdout,
+      'layer.tar.gz: note: not checked: gzip data, not a JSON document\n' +
+        'tsconfig.json: note: not checked: not a manifest, index, image config or layout file\n' +
+        '0 files checked: 0 errors, 0 warnings, 0 information\n',
+    );
+  });
+
+  it('formats severities and plurals', () => {
+    const range = { start: { line: 4, character: 0 }, end: { line: 4, character: 3 } };
+    const d = (severity: 'error' | 'warning' | 'information' | 'hint') => ({ code: 'c', severity, message: 'm', range, href: '' });
+    const out = formatText(
+      {
+        files: [
+          { status: 'checked', path: 'a.json', kind: 'oci-manifest', diagnostics: [d('error'), d('information'), d('hint'), d('hint')] },
+          { status: 'skipped', path: 'blob', explicit: false, reason: 'gzip data, not a JSON document' },
+        ],
+        walkErrors: [],
+      },
+      true,
+    );
+    assert.equal(
+      out,
+      [
+        'a.json:5:1: error c: m',
+        'a.json:5:1: information c: m',
+        'a.json:5:1: hint c: m',
+        'a.json:5:1: hint c: m',
+        'blob: skipped: gzip data, not a JSON document',
+        '1 file checked: 1 error, 0 warnings, 1 information, 2 hints (1 skipped)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
