@@ -138,9 +138,9 @@ function serverArgs(vscode, dirs) {
   ];
 }
 
-async function startServer(vscode, dirs, env) {
+async function startServer(vscode, dirs, env, { name = 'server', extraArgs = [] } = {}) {
   const port = await freePort();
-  const logFile = path.join(dirs.tmp, 'server.log');
+  const logFile = path.join(dirs.tmp, `${name}.log`);
   const out = fs.openSync(logFile, 'a');
   const args = [
     ...serverArgs(vscode, dirs),
@@ -149,6 +149,7 @@ async function startServer(vscode, dirs, env) {
     '--without-connection-token',
     // Without it the built workbench ignores the extension-development payload.
     '--enable-smoke-test-driver',
+    ...extraArgs,
   ];
   const child = spawn(vscode.nodeBin, args, { env, stdio: ['ignore', out, out], detached: true });
   fs.closeSync(out);
@@ -163,7 +164,7 @@ async function startServer(vscode, dirs, env) {
     if (Date.now() > deadline) throw fail(`the VS Code server did not listen on port ${port} within 60 s\n${tail(logFile)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { port, child, logFile, exitState };
+  return { port, child, logFile, exitState, stop: () => stopGroup(child, 'VS Code server') };
 }
 
 /** `--install-extension` into the private extensions folder; returns the installed folder. */
@@ -207,7 +208,7 @@ async function openWorkbench({ browser, browserLog }, server, { folder, developm
   if (developmentPath) payload.push(['extensionDevelopmentPath', remote(developmentPath)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
   // The workbench's own errors (offline marketplace lookups and the like) are noise unless the
   // run fails; keep them in a file instead of the output.
   page.on('console', (message) => {
@@ -222,27 +223,46 @@ async function openWorkbench({ browser, browserLog }, server, { folder, developm
  * Screenshots for the README. Each scene is staged inside VS Code by test/vscode/src/scenes.ts
  * (which writes `<name>.ready`), captured here, and released (`<name>.done`) for the next one.
  */
-async function takeScreenshots(browserHandle, server, dirs, { developmentPath, outDir }) {
+async function takeScreenshots(vscode, browserHandle, dirs, env, { developmentPath, outDir }) {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(dirs.scenes, 'scenes.json'), JSON.stringify(SCENES.map((scene) => scene.name)));
   // A fresh, untouched workspace: the suite's copies and settings would show in the pictures.
   const folder = copyWorkspace(path.join(dirs.tmp, 'screenshots-workspace'));
-  const page = await openWorkbench(browserHandle, server, { folder, developmentPath, testsPath: scenesIndex });
-  for (const scene of SCENES) {
-    await waitForFile(path.join(dirs.scenes, `${scene.name}.ready`), {
-      timeoutMs: 120_000,
-      what: `the "${scene.name}" scene`,
-      stillAlive: server.exitState,
-    });
-    if (scene.waitFor) await page.waitForSelector(scene.waitFor, { state: 'visible', timeout: 30_000 });
-    // Let the last layout and paint settle: two animation frames.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const file = path.join(outDir, scene.file);
-    await page.screenshot({ path: file });
-    log(`saved ${path.relative(process.cwd(), file)}`);
-    fs.writeFileSync(path.join(dirs.scenes, `${scene.name}.done`), '');
+  fs.writeFileSync(
+    path.join(folder, '.vscode', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'files.exclude': { '.vscode': true },
+      // The minimap would cut off the end of a digest line.
+      'editor.minimap.enabled': false,
+    }),
+  );
+  // The suite runs in Restricted Mode, as users first meet it; the pictures are of a trusted
+  // folder, without the Restricted Mode banner across the top.
+  const server = await startServer(vscode, dirs, env, { name: 'screenshots-server', extraArgs: ['--disable-workspace-trust'] });
+  try {
+    const page = await openWorkbench(browserHandle, server, { folder, developmentPath, testsPath: scenesIndex });
+    for (const scene of SCENES) {
+      await waitForFile(path.join(dirs.scenes, `${scene.name}.ready`), {
+        timeoutMs: 120_000,
+        what: `the "${scene.name}" scene`,
+        stillAlive: server.exitState,
+      });
+      for (const selector of scene.waitFor ?? []) await page.waitForSelector(selector, { state: 'visible', timeout: 30_000 });
+      // Let the last layout and paint settle: two animation frames.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const file = path.join(outDir, scene.file);
+      await page.screenshot({ path: file });
+      log(`saved ${path.relative(process.cwd(), file)}`);
+      fs.writeFileSync(path.join(dirs.scenes, `${scene.name}.done`), '');
+    }
+    await page.close();
+  } catch (error) {
+    log(`screenshots server log (tail):\n${tail(server.logFile, 20)}`);
+    throw error;
+  } finally {
+    await server.stop();
   }
-  await page.close();
 }
 
 async function main() {
@@ -321,7 +341,9 @@ async function main() {
     outcome = formatResults(resultsFile);
     await page.close();
     if (values.screenshots) {
-      await takeScreenshots(browserHandle, server, dirs, { developmentPath, outDir: path.resolve(values.screenshots) });
+      // The suite's server has done its job; stopping it halves the memory the pictures need.
+      await server.stop();
+      await takeScreenshots(vscode, browserHandle, dirs, env, { developmentPath, outDir: path.resolve(values.screenshots) });
     }
   } catch (error) {
     reportLogs(dirs, server, browserHandle.browserLog);
@@ -338,7 +360,9 @@ async function main() {
 function reportLogs(dirs, server, browserLog) {
   log(`VS Code server log (tail):\n${tail(server.logFile, 20)}`);
   log(`browser console (tail):\n${tail(browserLog, 20)}`);
-  for (const file of findFiles(dirs.serverData, /(remoteexthost|exthost)\.log$|Image Manifest.*\.log$/)) {
+  // The remote extension host logs under the user-data folder, the server under its own.
+  const logs = [...findFiles(dirs.userData, /remoteexthost\.log$|Image Manifest\.log$/), ...findFiles(dirs.serverData, /\.log$/)];
+  for (const file of logs) {
     log(`${path.relative(dirs.tmp, file)} (tail):\n${tail(file, 30)}`);
   }
 }
