@@ -1,10 +1,126 @@
-import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+/**
+ * LSP wiring of the editor features beyond diagnostics: completion, hover, inlay hints, document
+ * symbols, code actions, the document-digest code lens and the `imageManifest/documentDigest`
+ * request. All behaviour lives in the pure service (`service/features`); this file only converts
+ * offsets to positions and guards every handler.
+ */
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  CompletionItemTag,
+  InsertTextFormat,
+  InsertTextMode,
+  SymbolKind,
+  type ClientCapabilities,
+  type CodeAction as LspCodeAction,
+  type CodeLens,
+  type CompletionItem as LspCompletionItem,
+  type CompletionList,
+  type Connection,
+  type Diagnostic,
+  type DocumentSymbol as LspDocumentSymbol,
+  type Hover,
+  type InlayHint as LspInlayHint,
+  type ServerCapabilities,
+  type SymbolInformation,
+  type TextDocuments,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedDocument } from '../service';
+import { validateDocument, type ManifestDiagnostic, type OffsetRange, type ParsedDocument } from '../service';
+import {
+  CODE_ACTION_KINDS,
+  documentDigest,
+  formatDocumentDigest,
+  getCodeActions,
+  getCompletions,
+  getDocumentSymbols,
+  getHover,
+  getInlayHints,
+  type CompletionItem,
+  type DocumentSymbol,
+  type SymbolKindName,
+  type TextEdit,
+} from '../service/features';
+import { isContentAddressedKind } from '../service/document-facts';
+import { DIAGNOSTIC_SOURCE } from './lsp-diagnostics';
+import { runSafe } from './run-safe';
+
+/** The custom request that answers the sha256 and size of an open document's text. */
+export const DOCUMENT_DIGEST_REQUEST = 'imageManifest/documentDigest';
+
+export interface DocumentDigestParams {
+  readonly uri: string;
+}
+
+export interface DocumentDigestResult {
+  readonly algorithm: 'sha256';
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** Per-document feature settings (from `imageManifest.*`); everything defaults to on. */
+export interface FeatureSettings {
+  /** `imageManifest.inlayHints.sizes`: human sizes after `size` values. */
+  readonly inlayHintSizes?: boolean;
+  /** `imageManifest.documentDigest.codeLens`: the document's own digest above its first line. */
+  readonly digestCodeLens?: boolean;
+}
+
+/** What the server knows from `initialize` and its settings; all optional. */
+export interface LanguageFeatureOptions {
+  readonly clientCapabilities?: () => ClientCapabilities | undefined;
+  /** `clientInfo.name` from `initialize`: VS Code gets the "suggest again" command on items. */
+  readonly clientName?: () => string | undefined;
+  readonly settingsFor?: (uri: string) => FeatureSettings | Promise<FeatureSettings>;
+}
 
 /** Capabilities of the editor features beyond diagnostics (completion, hover, symbols, …). */
 export function languageFeatureCapabilities(): ServerCapabilities {
-  return {};
+  return {
+    completionProvider: { triggerCharacters: ['"', ':'], resolveProvider: false },
+    hoverProvider: true,
+    inlayHintProvider: { resolveProvider: false },
+    documentSymbolProvider: { label: 'Image manifest' },
+    codeActionProvider: {
+      codeActionKinds: [CodeActionKind.QuickFix, ...Object.values(CODE_ACTION_KINDS).filter((kind) => kind !== 'quickfix')],
+      resolveProvider: false,
+    },
+    codeLensProvider: { resolveProvider: false },
+  };
+}
+
+const COMPLETION_KINDS: Record<CompletionItem['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  enumMember: CompletionItemKind.EnumMember,
+  snippet: CompletionItemKind.Snippet,
+  reference: CompletionItemKind.Reference,
+  constant: CompletionItemKind.Constant,
+};
+
+const SYMBOL_KINDS: Record<SymbolKindName, SymbolKind> = {
+  file: SymbolKind.File,
+  module: SymbolKind.Module,
+  namespace: SymbolKind.Namespace,
+  package: SymbolKind.Package,
+  class: SymbolKind.Class,
+  property: SymbolKind.Property,
+  field: SymbolKind.Field,
+  interface: SymbolKind.Interface,
+  constant: SymbolKind.Constant,
+  string: SymbolKind.String,
+  number: SymbolKind.Number,
+  boolean: SymbolKind.Boolean,
+  array: SymbolKind.Array,
+  object: SymbolKind.Object,
+  key: SymbolKind.Key,
+  struct: SymbolKind.Struct,
+  event: SymbolKind.Event,
+};
+
+function isVsCode(name: string | undefined): boolean {
+  return name !== undefined && /visual studio code|vscode|vscodium|code - oss|cursor|windsurf/i.test(name);
 }
 
 /**
@@ -15,8 +131,195 @@ export function registerLanguageFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   parsedFor: (document: TextDocument) => ParsedDocument,
+  options: LanguageFeatureOptions = {},
 ): void {
-  void connection;
-  void documents;
-  void parsedFor;
+  const log = connection.console;
+  const capabilities = (): ClientCapabilities => {
+    try {
+      return options.clientCapabilities?.() ?? {};
+    } catch {
+      return {};
+    }
+  };
+  const settingsFor = async (uri: string): Promise<FeatureSettings> => {
+    try {
+      return (await options.settingsFor?.(uri)) ?? {};
+    } catch {
+      return {};
+    }
+  };
+  const range = (document: TextDocument, offsets: OffsetRange) => ({
+    start: document.positionAt(offsets.start),
+    end: document.positionAt(offsets.end),
+  });
+  const toLspEdits = (document: TextDocument, edits: readonly TextEdit[]): LspTextEdit[] =>
+    edits.map((edit) => ({ range: range(document, edit.range), newText: edit.newText }));
+  /** The open document and its parse (the service answers nothing for non-manifests). */
+  const manifestFor = (uri: string): { document: TextDocument; parsed: ParsedDocument } | undefined => {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    return { document, parsed: parsedFor(document) };
+  };
+
+  connection.onCompletion((params, token) =>
+    runSafe<CompletionList | null>(log, 'Completion failed', null, token, () => {
+      const found = manifestFor(params.textDocument.uri);
+      if (!found) return null;
+      const { document, parsed } = found;
+      const completion = capabilities().textDocument?.completion;
+      const snippetSupport = completion?.completionItem?.snippetSupport ?? true;
+      const triggerSuggest = isVsCode(options.clientName?.());
+      const result = getCompletions(parsed, document.offsetAt(params.position), { snippetSupport });
+      const items = result.items.map((item): LspCompletionItem => {
+        const lsp: LspCompletionItem = {
+          label: item.label,
+          kind: COMPLETION_KINDS[item.kind],
+          detail: item.detail,
+          sortText: item.sortText,
+          filterText: item.filterText,
+          textEdit: { range: range(document, item.textEdit.range), newText: item.textEdit.newText },
+          insertTextFormat: item.isSnippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+        };
+        if (item.documentation) lsp.documentation = { kind: 'markdown', value: item.documentation };
+        if (item.deprecated) {
+          lsp.tags = [CompletionItemTag.Deprecated];
+          lsp.deprecated = true;
+        }
+        if (item.preselect) lsp.preselect = true;
+        // Multi-line snippets carry their own indentation.
+        if (item.textEdit.newText.includes('\n')) lsp.insertTextMode = InsertTextMode.asIs;
+        if (item.additionalEdits?.length) lsp.additionalTextEdits = toLspEdits(document, item.additionalEdits);
+        if (item.triggerSuggest && triggerSuggest) lsp.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+        return lsp;
+      });
+      return { isIncomplete: result.isIncomplete, items };
+    }),
+  );
+
+  connection.onHover((params, token) =>
+    runSafe<Hover | null>(log, 'Hover failed', null, token, () => {
+      const found = manifestFor(params.textDocument.uri);
+      if (!found) return null;
+      const hover = getHover(found.parsed, found.document.offsetAt(params.position));
+      if (!hover) return null;
+      return { contents: { kind: 'markdown', value: hover.markdown }, range: range(found.document, hover.range) };
+    }),
+  );
+
+  connection.languages.inlayHint.on((params, token) =>
+    runSafe<LspInlayHint[] | null>(log, 'Inlay hints failed', null, token, async () => {
+      if ((await settingsFor(params.textDocument.uri)).inlayHintSizes === false) return [];
+      const found = manifestFor(params.textDocument.uri);
+      if (!found) return null;
+      const { document, parsed } = found;
+      const offsets = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+      return getInlayHints(parsed, offsets).map((hint) => ({
+        position: document.positionAt(hint.offset),
+        label: hint.label,
+        tooltip: hint.tooltip ? { kind: 'markdown', value: hint.tooltip } : undefined,
+        paddingLeft: hint.paddingLeft,
+      }));
+    }),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    runSafe<LspDocumentSymbol[] | SymbolInformation[] | null>(log, 'Document symbols failed', null, token, () => {
+      const found = manifestFor(params.textDocument.uri);
+      if (!found) return null;
+      const { document, parsed } = found;
+      const symbols = getDocumentSymbols(parsed);
+      const convert = (symbol: DocumentSymbol): LspDocumentSymbol => ({
+        name: symbol.name || ' ',
+        detail: symbol.detail,
+        kind: SYMBOL_KINDS[symbol.kind],
+        range: range(document, symbol.range),
+        selectionRange: range(document, symbol.selectionRange),
+        children: symbol.children?.map(convert),
+      });
+      const hierarchical = capabilities().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ?? true;
+      if (hierarchical) return symbols.map(convert);
+      const flat: SymbolInformation[] = [];
+      const flatten = (symbol: DocumentSymbol, container?: string): void => {
+        flat.push({
+          name: symbol.name || ' ',
+          kind: SYMBOL_KINDS[symbol.kind],
+          location: { uri: document.uri, range: range(document, symbol.range) },
+          containerName: container,
+        });
+        symbol.children?.forEach((child) => flatten(child, symbol.name));
+      };
+      symbols.forEach((symbol) => flatten(symbol));
+      return flat;
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe<LspCodeAction[] | null>(log, 'Code actions failed', null, token, () => {
+      const found = manifestFor(params.textDocument.uri);
+      if (!found) return null;
+      const { document, parsed } = found;
+      if (parsed.detection.kind === 'unknown') return [];
+      // Match the client's diagnostics to the validator's (which carry the fixes) by code and range.
+      const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE || diagnostic.source === undefined);
+      const matched = new Map<ManifestDiagnostic, Diagnostic>();
+      if (ours.length) {
+        for (const diagnostic of validateDocument(parsed)) {
+          const lspRange = range(document, diagnostic.range);
+          const client = ours.find(
+            (candidate) =>
+              String(candidate.code) === diagnostic.code &&
+              candidate.range.start.line === lspRange.start.line &&
+              candidate.range.start.character === lspRange.start.character &&
+              candidate.range.end.line === lspRange.end.line &&
+              candidate.range.end.character === lspRange.end.character,
+          );
+          if (client) matched.set(diagnostic, client);
+        }
+      }
+      const offsets = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+      const actions = getCodeActions(parsed, offsets, [...matched.keys()], params.context.only);
+      return actions.map((action): LspCodeAction => {
+        const lsp: LspCodeAction = {
+          title: action.title,
+          kind: action.kind,
+          edit: { changes: { [document.uri]: toLspEdits(document, action.edits) } },
+        };
+        if (action.diagnostics?.length) {
+          lsp.diagnostics = action.diagnostics.map((diagnostic) => matched.get(diagnostic)).filter((d): d is Diagnostic => d !== undefined);
+        }
+        if (action.isPreferred) lsp.isPreferred = true;
+        return lsp;
+      });
+    }),
+  );
+
+  connection.onCodeLens((params, token) =>
+    runSafe<CodeLens[] | null>(log, 'Code lenses failed', null, token, async () => {
+      if ((await settingsFor(params.textDocument.uri)).digestCodeLens === false) return [];
+      const found = manifestFor(params.textDocument.uri);
+      if (!found || !isContentAddressedKind(found.parsed.detection.kind)) return [];
+      const digest = documentDigest(found.document.getText());
+      const top = { line: 0, character: 0 };
+      return [
+        {
+          range: { start: top, end: top },
+          command: {
+            title: formatDocumentDigest(digest),
+            tooltip: 'The sha256 and size of this text as UTF-8: what a registry or index refers to. Re-indenting or reformatting changes them.',
+            command: '',
+          },
+        },
+      ];
+    }),
+  );
+
+  connection.onRequest(DOCUMENT_DIGEST_REQUEST, (params: DocumentDigestParams, token) =>
+    runSafe<DocumentDigestResult | null>(log, 'Computing the document digest failed', null, token, () => {
+      const document = params && typeof params.uri === 'string' ? documents.get(params.uri) : undefined;
+      if (!document) return null;
+      const { algorithm, digest, size } = documentDigest(document.getText());
+      return { algorithm, digest, size };
+    }),
+  );
+
 }

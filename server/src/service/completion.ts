@@ -5,7 +5,6 @@
 import { createScanner, getLocation, type JSONPath, type Node } from 'jsonc-parser';
 import { ANNOTATION_KEYS, type AnnotationKeyInfo } from './annotation-keys';
 import {
-  DIGEST_ALGORITHMS,
   descriptorRoleAtPath,
   documentFamily,
   isConfigKind,
@@ -14,6 +13,7 @@ import {
   looksLikeDigest,
   mediaTypeForShape,
   nodeAt,
+  registeredDigestAlgorithms,
   type DescriptorRole,
 } from './document-facts';
 import { decodeBase64, sha256Hex } from './document-digest';
@@ -29,7 +29,7 @@ import {
   mediaTypeInfo,
   type MediaTypeInfo,
 } from './media-types';
-import type { ParsedDocument } from './parse';
+import { parseDocument, type ParsedDocument } from './parse';
 import { ARCHITECTURE_ALIASES, KNOWN_ARCHITECTURES, KNOWN_OS, VARIANTS_BY_ARCHITECTURE } from './platforms';
 import { propertiesAtPath, schemaTypes, type PropertyDoc } from './schema-docs';
 import {
@@ -99,6 +99,8 @@ interface Cursor {
   readonly keyOffset?: number;
   /** The value string currently under the cursor, if any (to leave out of suggestions). */
   readonly currentValue?: string;
+  /** The cursor is inside a complete string token (so the parse tree around it is right). */
+  readonly complete: boolean;
 }
 
 const STRUCTURAL = /[\s{}[\],:"]/;
@@ -165,8 +167,9 @@ function analyseCursor(text: string, offset: number): Cursor | undefined {
     path: isKey ? path.slice(0, -1) : path,
     keyHasColon,
     needsComma,
-    keyOffset: isKey && quoted ? replace.start : undefined,
+    keyOffset: isKey ? replace.start : undefined,
     currentValue: isKey ? undefined : currentValue,
+    complete: covering?.kind === 10 && !covering.unterminated,
   };
 }
 
@@ -194,15 +197,77 @@ interface Context {
   readonly style: TextStyle;
   /** Indentation of the line the insertion starts on. */
   readonly indent: string;
+  /** A manifest or index being typed from scratch (see `isManifestBeingStarted`). */
+  readonly starter: boolean;
+  /** Maps an offset of `parsed` (which may have a placeholder at the cursor) to the document's. */
+  readonly toOriginal: (offset: number) => number;
 }
 
-export function getCompletions(parsed: ParsedDocument, offset: number, options: CompletionOptions = {}): CompletionResult {
-  const root = parsed.root;
-  if (parsed.detection.kind === 'unknown' || !isObject(root)) return EMPTY_RESULT;
-  const cursor = analyseCursor(parsed.text, offset);
+/**
+ * A document that kind detection cannot place yet but that is clearly a manifest or index being
+ * typed from scratch: its only members are `schemaVersion: 2` and/or a `mediaType` that is empty or
+ * the beginning of a manifest or index type. Anything else unknown (package.json, …) gets nothing.
+ */
+function isManifestBeingStarted(root: Node, cursor: Cursor): boolean {
+  let seen = 0;
+  for (const [key, value] of properties(root)) {
+    if (key.offset === cursor.keyOffset || value === undefined) continue;
+    const atCursor = value.offset <= cursor.replace.start && cursor.replace.start < value.offset + value.length;
+    if (key.value === 'mediaType' && atCursor) {
+      seen++;
+      continue;
+    }
+    if (key.value === 'schemaVersion') {
+      if (value.type !== 'number' || value.value !== 2) return false;
+    } else if (key.value === 'mediaType') {
+      if (value.type !== 'string') return false;
+      const typed = value.value as string;
+      const known = MEDIA_TYPES.some((info) => (info.role === 'manifest' || info.role === 'index') && info.mediaType.startsWith(typed));
+      if (!known) return false;
+    } else {
+      return false;
+    }
+    seen++;
+  }
+  return seen > 0;
+}
+
+export function getCompletions(document: ParsedDocument, offset: number, options: CompletionOptions = {}): CompletionResult {
+  if (!isObject(document.root)) return EMPTY_RESULT;
+  const cursor = analyseCursor(document.text, offset);
   if (!cursor) return EMPTY_RESULT;
-  const style = detectTextStyle(parsed.text);
-  const context: Context = { parsed, root, cursor, style, indent: lineIndentAt(parsed.text, cursor.replace.start) };
+
+  // While a value or key is half typed the tree around it is wrong (an unterminated string eats
+  // the rest of the line, a missing value takes the next key). Parse once more with a placeholder
+  // in its place; offsets after the placeholder are mapped back for additional edits.
+  let parsed = document;
+  let toOriginal = (patchedOffset: number): number => patchedOffset;
+  if (!cursor.complete) {
+    const placeholder = cursor.isKey ? (cursor.keyHasColon ? '""' : '"":null') : 'null';
+    const patch = placeholder + (cursor.needsComma && !cursor.keyHasColon ? ',' : '');
+    const { start, end } = cursor.replace;
+    const delta = patch.length - (end - start);
+    parsed = parseDocument(document.text.slice(0, start) + patch + document.text.slice(end));
+    toOriginal = (patchedOffset) => (patchedOffset >= start + patch.length ? patchedOffset - delta : patchedOffset);
+  }
+  const root = parsed.root;
+  if (!isObject(root)) return EMPTY_RESULT;
+  let starter = false;
+  if (parsed.detection.kind === 'unknown') {
+    if (!isManifestBeingStarted(root, cursor)) return EMPTY_RESULT;
+    parsed = { ...parsed, detection: { kind: 'oci-manifest', guessed: true } };
+    starter = true;
+  }
+  const style = detectTextStyle(document.text);
+  const context: Context = {
+    parsed,
+    root,
+    cursor,
+    style,
+    indent: lineIndentAt(document.text, cursor.replace.start),
+    starter,
+    toOriginal,
+  };
 
   const candidates = cursor.isKey ? propertyCandidates(context) : valueCandidates(context);
   const items = candidates.map((candidate, index) => toItem(context, candidate, index, options.snippetSupport !== false));
@@ -439,12 +504,12 @@ function mediaTypeCandidates(infos: readonly MediaTypeInfo[], context: Context):
 const DIGEST_PLACEHOLDER_CHAR = 'x';
 
 function digestPrefixCandidates(): Candidate[] {
-  return Object.entries(DIGEST_ALGORITHMS).map(([algorithm, info]) => ({
+  return registeredDigestAlgorithms().map(({ algorithm, ...info }) => ({
     label: `${algorithm}:`,
     kind: 'snippet',
     snippet: `"${algorithm}:\${1:${DIGEST_PLACEHOLDER_CHAR.repeat(info.length)}}"`,
     detail: `${info.name} · ${info.length} lowercase hex digits`,
-    documentation: `A \`${algorithm}\` digest: \`${algorithm}:\` followed by ${info.length} lowercase hexadecimal digits of the content's ${info.name} hash; ${info.note}.\n\n[Registered algorithms](https://github.com/opencontainers/image-spec/blob/main/descriptor.md#registered-algorithms)`,
+    documentation: `A \`${algorithm}\` digest: \`${algorithm}:\` followed by ${info.length} lowercase hexadecimal digits of the content's ${info.name} hash. ${info.note}\n\n[Registered algorithms](https://github.com/opencontainers/image-spec/blob/main/descriptor.md#registered-algorithms)`,
     filterText: `${algorithm}:`,
   }));
 }
@@ -503,7 +568,7 @@ function emptySizeEdits(context: Context, descriptor: Node): TextEdit[] {
   const size = member(descriptor, 'size');
   if (size) {
     if (size.type === 'number' && size.value === EMPTY_SIZE) return [];
-    return [{ range: { start: size.offset, end: size.offset + size.length }, newText: String(EMPTY_SIZE) }];
+    return [{ range: { start: context.toOriginal(size.offset), end: context.toOriginal(size.offset + size.length) }, newText: String(EMPTY_SIZE) }];
   }
   // Insert `"size": 2` before the `digest` member (an edit apart from the completion's own range).
   const digestProperty = properties(descriptor).find(([key]) => key.value === 'digest')?.[0].parent;
@@ -513,7 +578,8 @@ function emptySizeEdits(context: Context, descriptor: Node): TextEdit[] {
   const separator = style.multiline && startsLine(parsed.text, digestProperty.offset)
     ? `${style.eol}${lineIndentAt(parsed.text, digestProperty.offset)}`
     : style.colonSpace;
-  return [{ range: { start: digestProperty.offset, end: digestProperty.offset }, newText: sizeText + separator }];
+  const at = context.toOriginal(digestProperty.offset);
+  return [{ range: { start: at, end: at }, newText: sizeText + separator }];
 }
 
 function sizeCandidates(descriptor: Node | undefined): Candidate[] {
@@ -716,7 +782,9 @@ function propertyCandidates(context: Context): Candidate[] {
   }
 
   const role = descriptorRoleAtPath(parsed, objectPath);
-  let docs = propertiesAtPath(parsed.detection, objectPath).filter((doc) => !present.has(doc.name));
+  let docs = propertiesAtPath(parsed.detection, objectPath);
+  if (context.starter && objectPath.length === 0) docs = starterProperties();
+  docs = docs.filter((doc) => !present.has(doc.name));
   if (role && role !== 'manifest') docs = docs.filter((doc) => doc.name !== 'platform');
   const recommended = (doc: PropertyDoc): number =>
     doc.required ? 0 : objectPath.length === 0 && doc.name === 'mediaType' ? 1 : 2;
@@ -729,12 +797,31 @@ function propertyCandidates(context: Context): Candidate[] {
       label: doc.name,
       kind: 'property',
       snippet: cursor.keyHasColon ? escapeSnippet(keyText) : `${escapeSnippet(keyText)}:${context.style.colonSpace}${value.text}`,
-      detail: doc.required ? 'required' : recommended(doc) === 1 ? 'recommended' : undefined,
+      detail: context.starter && objectPath.length === 0 && STARTER_DETAILS[doc.name]
+        ? STARTER_DETAILS[doc.name]
+        : doc.required ? 'required' : recommended(doc) === 1 ? 'recommended' : undefined,
       documentation: doc.description,
       filterText: doc.name,
       triggerSuggest: !cursor.keyHasColon && value.triggerSuggest,
     };
   });
+}
+
+const STARTER_DETAILS: Readonly<Record<string, string>> = {
+  config: 'image manifest',
+  layers: 'image manifest',
+  manifests: 'image index',
+};
+
+/** Top-level members of a document being started: an image manifest's and an index's. */
+function starterProperties(): PropertyDoc[] {
+  const manifest = propertiesAtPath({ kind: 'oci-manifest' }, []);
+  const index = propertiesAtPath({ kind: 'oci-index' }, []);
+  const byName = new Map<string, PropertyDoc>();
+  for (const doc of [...manifest, ...index]) {
+    if (!byName.has(doc.name)) byName.set(doc.name, { ...doc, required: doc.name === 'schemaVersion' });
+  }
+  return [...byName.values()];
 }
 
 function propertyValueSnippet(

@@ -17,9 +17,11 @@ import {
   type MediaTypeFamily,
 } from './media-types';
 import type { ParsedDocument } from './parse';
+import type { DescriptorRole } from './descriptors';
+import { DIGEST_ALGORITHMS as REGISTERED_ALGORITHMS } from './digest';
 import type { DocumentKind } from './types';
 
-export type DescriptorRole = 'config' | 'layer' | 'manifest' | 'subject' | 'blob';
+export type { DescriptorRole };
 
 export interface DescriptorContext {
   readonly role: DescriptorRole;
@@ -301,11 +303,25 @@ export interface DigestFacts {
   readonly wellFormed: boolean;
 }
 
-export const DIGEST_ALGORITHMS: Readonly<Record<string, { length: number; name: string; note: string }>> = {
-  sha256: { length: 64, name: 'SHA-256', note: 'the algorithm every registry and client must support' },
-  sha512: { length: 128, name: 'SHA-512', note: 'registered, but many registries and clients support only sha256' },
-  blake3: { length: 64, name: 'BLAKE3', note: 'registered after image-spec 1.1.1; few registries and clients support it yet' },
-};
+const ALGORITHM_NAMES: Readonly<Record<string, string>> = { sha256: 'SHA-256', sha512: 'SHA-512', blake3: 'BLAKE3' };
+
+export interface DigestAlgorithmInfo {
+  readonly algorithm: string;
+  /** Length of the encoded part (lowercase hex digits). */
+  readonly length: number;
+  readonly name: string;
+  readonly note: string;
+}
+
+/** The registered algorithms (from the validator's table) with display names, sha256 first. */
+export function registeredDigestAlgorithms(): DigestAlgorithmInfo[] {
+  return Object.entries(REGISTERED_ALGORITHMS).map(([algorithm, info]) => ({
+    algorithm,
+    length: info.hexLength,
+    name: ALGORITHM_NAMES[algorithm] ?? algorithm,
+    note: info.note ?? 'Every registry and client must support it.',
+  }));
+}
 
 const DIGEST_GRAMMAR = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
 
@@ -313,10 +329,10 @@ export function digestFacts(digest: string): DigestFacts | undefined {
   const match = DIGEST_GRAMMAR.exec(digest);
   if (!match) return undefined;
   const [, algorithm, encoded] = match;
-  const known = DIGEST_ALGORITHMS[algorithm];
+  const known = REGISTERED_ALGORITHMS[algorithm];
   if (!known) return { algorithm, encoded, registered: false, wellFormed: true };
-  const wellFormed = encoded.length === known.length && /^[a-f0-9]+$/.test(encoded);
-  return { algorithm, encoded, expectedLength: known.length, registered: true, wellFormed };
+  const wellFormed = encoded.length === known.hexLength && /^[a-f0-9]+$/.test(encoded);
+  return { algorithm, encoded, expectedLength: known.hexLength, registered: true, wellFormed };
 }
 
 /** Looks like a digest (used to collect the digests a document already mentions). */

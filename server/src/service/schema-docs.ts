@@ -3,10 +3,9 @@
  * source of structure and field docs). Resolves a JSON path inside a document kind to the schema
  * that describes it, following `$ref`s between the schema files and merging `allOf`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import type { KindDetection } from './kind';
+import { loadSchema as loadSchemaFile, schemaFileFor } from './schemas';
 
 export interface JsonSchema {
   $ref?: string;
@@ -25,69 +24,17 @@ export interface JsonSchema {
   [key: string]: unknown;
 }
 
-/** Reads a schema file by name (`oci-manifest.schema.json`); replaceable for tests and bundles. */
-export type SchemaLoader = (fileName: string) => JsonSchema | undefined;
-
-let loader: SchemaLoader | undefined;
-const cache = new Map<string, JsonSchema | undefined>();
-
-/** The directories where `schemas/` may sit relative to the compiled code (out/, dist/ bundles). */
-function candidateDirectories(): string[] {
-  const fromEnv = process.env.IMAGE_MANIFEST_SCHEMAS;
-  const dirs = [
-    join(__dirname, '..', '..', '..', 'schemas'), // repo: server/out/service → schemas
-    join(__dirname, '..', '..', 'schemas'), // published server package: out/service → schemas
-    join(__dirname, '..', 'schemas'), // bundle in dist/ or out/
-    join(__dirname, 'schemas'),
-  ];
-  return fromEnv ? [fromEnv, ...dirs] : dirs;
-}
-
-let schemaDirectory: string | null | undefined;
-
-function defaultLoader(fileName: string): JsonSchema | undefined {
-  if (schemaDirectory === undefined) {
-    schemaDirectory = candidateDirectories().find((dir) => existsSync(join(dir, 'descriptor.schema.json'))) ?? null;
-  }
-  if (!schemaDirectory) return undefined;
+/** A schema file by name, from the one loader the validator uses; undefined when unavailable. */
+export function loadSchema(fileName: string): JsonSchema | undefined {
   try {
-    return JSON.parse(readFileSync(join(schemaDirectory, fileName), 'utf8')) as JsonSchema;
+    return loadSchemaFile(fileName) as JsonSchema;
   } catch {
     return undefined;
   }
 }
 
-/** Use another source of schemas (e.g. an in-memory map in tests); clears the cache. */
-export function setSchemaLoader(next: SchemaLoader | undefined): void {
-  loader = next;
-  cache.clear();
-}
-
-export function loadSchema(fileName: string): JsonSchema | undefined {
-  if (!cache.has(fileName)) cache.set(fileName, (loader ?? defaultLoader)(fileName));
-  return cache.get(fileName);
-}
-
 export function schemaFileForKind(detection: KindDetection): string | undefined {
-  switch (detection.kind) {
-    case 'oci-manifest':
-      return detection.artifactManifest ? 'oci-artifact-manifest.schema.json' : 'oci-manifest.schema.json';
-    case 'oci-index':
-      return 'oci-index.schema.json';
-    case 'docker-manifest':
-      return 'docker-manifest.schema.json';
-    case 'docker-manifest-list':
-      return 'docker-manifest-list.schema.json';
-    case 'docker-schema1':
-      return 'docker-schema1.schema.json';
-    case 'oci-config':
-    case 'docker-config':
-      return 'image-config.schema.json';
-    case 'oci-layout':
-      return 'oci-layout.schema.json';
-    default:
-      return undefined;
-  }
+  return schemaFileFor(detection.kind, detection.artifactManifest === true);
 }
 
 /** A schema with its `$ref`s followed and `allOf` merged; `description` prefers the referring one. */

@@ -1,0 +1,177 @@
+/**
+ * Code actions. Quick fixes come from the `fixes` the validator attaches to its diagnostics (one
+ * action per distinct fix title; several `fixes` entries with the same title form one action with
+ * several edits). Source actions are computed here: convert a whole manifest or index between Docker
+ * and OCI media types, and add a missing top-level `mediaType` or `schemaVersion`.
+ */
+import type { Node } from 'jsonc-parser';
+import { collectDescriptors } from './descriptors';
+import { documentFamily, isImageManifestKind, isIndexKind, mediaTypeForShape } from './document-facts';
+import { isObject, member } from './json-tree';
+import { equivalentInFamily } from './media-type-families';
+import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, mediaTypeInfo } from './media-types';
+import type { ParsedDocument } from './parse';
+import { detectTextStyle, insertPropertyEdit, type TextEdit } from './text-style';
+import type { ManifestDiagnostic, OffsetRange } from './types';
+
+export type { TextEdit };
+
+export interface CodeAction {
+  readonly title: string;
+  /** LSP code action kind: `quickfix`, or one of the `source.imageManifest.*` kinds below. */
+  readonly kind: string;
+  /** The diagnostics this action fixes (quick fixes). */
+  readonly diagnostics?: readonly ManifestDiagnostic[];
+  readonly edits: readonly TextEdit[];
+  readonly isPreferred?: boolean;
+}
+
+export const CODE_ACTION_KINDS = {
+  quickFix: 'quickfix',
+  convertToOci: 'source.imageManifest.convertToOci',
+  convertToDocker: 'source.imageManifest.convertToDocker',
+  addMediaType: 'source.imageManifest.addMediaType',
+  addSchemaVersion: 'source.imageManifest.addSchemaVersion',
+} as const;
+
+/** Diagnostics whose problem a whole-document conversion solves. */
+const MIXING_CODES = new Set(['mixed-family', 'docker-manifest-oci-type']);
+
+/**
+ * The actions for `range`: quick fixes for the given diagnostics (those the client says are in the
+ * range), then the source actions that apply to the document. `only` filters by kind prefix as LSP's
+ * `CodeActionContext.only` does.
+ */
+export function getCodeActions(
+  parsed: ParsedDocument,
+  range: OffsetRange,
+  diagnostics: readonly ManifestDiagnostic[],
+  only?: readonly string[],
+): CodeAction[] {
+  void range;
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) actions.push(...quickFixesFor(diagnostic));
+
+  const kind = parsed.detection.kind;
+  if (isObject(parsed.root) && (isImageManifestKind(kind) || isIndexKind(kind)) && !parsed.detection.ambiguous) {
+    const toOci = conversionEdits(parsed, 'oci');
+    const toDocker = conversionEdits(parsed, 'docker');
+    const mixing = diagnostics.filter((diagnostic) => MIXING_CODES.has(diagnostic.code) && !diagnostic.fixes?.length);
+    if (mixing.length) {
+      const target = mixing.some((d) => d.code === 'docker-manifest-oci-type') ? 'docker' : documentFamily(parsed);
+      const edits = target === 'oci' ? toOci : toDocker;
+      if (edits?.length) {
+        actions.push({
+          title: `Convert all media types to ${target === 'oci' ? 'OCI' : 'Docker'}`,
+          kind: CODE_ACTION_KINDS.quickFix,
+          diagnostics: mixing,
+          edits,
+          isPreferred: true,
+        });
+      }
+    }
+    if (toOci?.length) actions.push({ title: 'Convert to OCI media types (manifest and all descriptors)', kind: CODE_ACTION_KINDS.convertToOci, edits: toOci });
+    if (toDocker?.length) actions.push({ title: 'Convert to Docker media types (manifest and all descriptors)', kind: CODE_ACTION_KINDS.convertToDocker, edits: toDocker });
+
+    const addMediaType = addMediaTypeEdit(parsed);
+    if (addMediaType) {
+      const missing = diagnostics.filter((diagnostic) => diagnostic.code === 'missing-media-type' && !diagnostic.fixes?.length);
+      const title = `Add "mediaType": "${addMediaType.mediaType}"`;
+      if (missing.length) actions.push({ title, kind: CODE_ACTION_KINDS.quickFix, diagnostics: missing, edits: [addMediaType.edit], isPreferred: true });
+      actions.push({ title, kind: CODE_ACTION_KINDS.addMediaType, edits: [addMediaType.edit] });
+    }
+    const addSchemaVersion = addSchemaVersionEdit(parsed);
+    if (addSchemaVersion) actions.push({ title: 'Add "schemaVersion": 2', kind: CODE_ACTION_KINDS.addSchemaVersion, edits: [addSchemaVersion] });
+  }
+  return only?.length ? actions.filter((action) => only.some((prefix) => kindMatches(action.kind, prefix))) : actions;
+}
+
+/** `source.imageManifest.convertToOci` matches `source`, `source.imageManifest` and itself. */
+export function kindMatches(kind: string, prefix: string): boolean {
+  return kind === prefix || kind.startsWith(`${prefix}.`);
+}
+
+/** One quick fix per distinct fix title of the diagnostic, in the order the validator gave. */
+export function quickFixesFor(diagnostic: ManifestDiagnostic): CodeAction[] {
+  const groups = new Map<string, TextEdit[]>();
+  for (const fix of diagnostic.fixes ?? []) {
+    const edits = groups.get(fix.title) ?? [];
+    edits.push({ range: fix.range, newText: fix.newText });
+    groups.set(fix.title, edits);
+  }
+  return [...groups].map(([title, edits]) => ({
+    title,
+    kind: CODE_ACTION_KINDS.quickFix,
+    diagnostics: [diagnostic],
+    edits,
+    isPreferred: groups.size === 1 || undefined,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Docker ⇄ OCI
+
+/**
+ * Edits that turn every media type of the document (top level, config, layers, index entries) into
+ * the other family's equivalent; undefined when something has no equivalent (an artifact, an OCI
+ * 1.1 field Docker lacks) or nothing would change.
+ */
+export function conversionEdits(parsed: ParsedDocument, target: 'oci' | 'docker'): TextEdit[] | undefined {
+  const root = parsed.root;
+  const kind = parsed.detection.kind;
+  if (!isObject(root) || parsed.detection.artifactManifest) return undefined;
+  if (target === 'docker' && (member(root, 'subject') || member(root, 'artifactType'))) return undefined;
+
+  const edits: TextEdit[] = [];
+  const convert = (node: Node | undefined, allowUnknown: boolean): boolean => {
+    if (node?.type !== 'string') return allowUnknown;
+    const mediaType = node.value as string;
+    const info = mediaTypeInfo(mediaType);
+    if (info?.family === target) return true;
+    const equivalent = equivalentInFamily(mediaType, target);
+    if (!equivalent) return allowUnknown && info === undefined;
+    edits.push({ range: { start: node.offset, end: node.offset + node.length }, newText: JSON.stringify(equivalent) });
+    return true;
+  };
+
+  for (const descriptor of collectDescriptors(root, kind)) {
+    const mediaType = member(descriptor.node, 'mediaType');
+    // Index entries may point at anything (unknown types stay); image parts must all convert.
+    const ok = convert(mediaType, descriptor.role === 'manifest' || descriptor.role === 'subject');
+    if (!ok) return undefined;
+  }
+
+  const topTarget = isIndexKind(kind)
+    ? target === 'oci' ? OCI_INDEX : DOCKER_LIST
+    : target === 'oci' ? OCI_MANIFEST : DOCKER_MANIFEST;
+  const top = member(root, 'mediaType');
+  if (top?.type === 'string') {
+    if (top.value !== topTarget) {
+      edits.push({ range: { start: top.offset, end: top.offset + top.length }, newText: JSON.stringify(topTarget) });
+    }
+  } else if (top) {
+    edits.push({ range: { start: top.offset, end: top.offset + top.length }, newText: JSON.stringify(topTarget) });
+  } else {
+    edits.push(insertPropertyEdit(parsed.text, root, 'mediaType', JSON.stringify(topTarget), detectTextStyle(parsed.text), 'schemaVersion'));
+  }
+  // Only a replacement converts anything; inserting the missing mediaType alone is `addMediaType`.
+  if (!edits.some((edit) => edit.range.start !== edit.range.end)) return undefined;
+  return edits.sort((a, b) => a.range.start - b.range.start);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Missing members
+
+function addMediaTypeEdit(parsed: ParsedDocument): { mediaType: string; edit: TextEdit } | undefined {
+  const root = parsed.root;
+  if (!isObject(root) || member(root, 'mediaType') !== undefined) return undefined;
+  const mediaType = mediaTypeForShape(parsed);
+  if (!mediaType) return undefined;
+  return { mediaType, edit: insertPropertyEdit(parsed.text, root, 'mediaType', JSON.stringify(mediaType), detectTextStyle(parsed.text), 'schemaVersion') };
+}
+
+function addSchemaVersionEdit(parsed: ParsedDocument): TextEdit | undefined {
+  const root = parsed.root;
+  if (!isObject(root) || member(root, 'schemaVersion') !== undefined) return undefined;
+  return insertPropertyEdit(parsed.text, root, 'schemaVersion', '2', detectTextStyle(parsed.text));
+}
