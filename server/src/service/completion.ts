@@ -821,7 +821,9 @@ function starterProperties(): PropertyDoc[] {
   for (const doc of [...manifest, ...index]) {
     if (!byName.has(doc.name)) byName.set(doc.name, { ...doc, required: doc.name === 'schemaVersion' });
   }
-  return [...byName.values()];
+  const order = ['schemaVersion', 'mediaType', 'config', 'layers', 'manifests'];
+  const rankOf = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);
+  return [...byName.values()].sort((a, b) => rankOf(a.name) - rankOf(b.name));
 }
 
 function propertyValueSnippet(
