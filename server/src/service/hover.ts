@@ -356,7 +356,7 @@ function digestHover(parsed: ParsedDocument, digest: string, node: Node): string
       ? '✓'
       : uppercase && facts.encoded.length === known.length
         ? '— uppercase hex is not allowed'
-        : `— expected ${known.length}, found ${facts.encoded.length}${/^[a-fA-F0-9]*$/.test(facts.encoded) ? '' : ' (not all hex)'}`;
+        : `— found ${facts.encoded.length}${/^[a-fA-F0-9]*$/.test(facts.encoded) ? '' : ', not all hex'}`;
     lines.push(`Algorithm: ${known.name} (\`${facts.algorithm}\`) · ${known.length} lowercase hex digits ${status}`);
     if (facts.algorithm !== 'sha256') lines.push(known.note);
   }
