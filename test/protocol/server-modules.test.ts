@@ -1,6 +1,8 @@
 // The server's own small modules, tested directly where the protocol cannot observe them yet
 // (no rule reads the layout context so far) or where the cases are too many for a process.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { LayoutContextProvider } from 'image-manifest-language-server/out/server/layout-context';
 import { extractSection, mergeSettings, readSection } from 'image-manifest-language-server/out/server/settings';
@@ -10,15 +12,32 @@ import { FIXTURES } from '../helpers/protocol-fixtures';
 describe('layout context', () => {
   const layouts = new LayoutContextProvider();
 
-  it('marks the index.json that sits beside an oci-layout file', async () => {
-    assert.deepEqual(await layouts.contextFor(fileUri(FIXTURES, 'real', 'umoci-layout', 'index.json')), { isLayoutIndex: true });
+  it('marks the index.json that sits beside an oci-layout file, with its blobs readable', async () => {
+    const context = await layouts.contextFor(fileUri(FIXTURES, 'real', 'umoci-layout', 'index.json'));
+    assert.equal(context?.isLayoutIndex, true);
+    // The config blob of the umoci layout: its bytes on disk are what the store returns.
+    const configDigest = 'sha256:0f14fc04614ef04cf75347874ae94ce1be63280950f7d3b3ab05b3d97acdf568';
+    const onDisk = fs.readFileSync(path.join(FIXTURES, 'real', 'umoci-layout', 'blobs', 'sha256', configDigest.slice(7)), 'utf8');
+    assert.equal(context?.blobs?.readText(configDigest, 1 << 20), onDisk);
   });
 
-  it('leaves other documents alone', async () => {
+  it('gives blobs inside a layout their layout, without calling them the index', async () => {
+    const blob = fileUri(FIXTURES, 'real', 'umoci-layout', 'blobs', 'sha256', '2d215e550c8240f99996acdbb28512f238d4bc60dcd97956c6d21db9b5fb6519');
+    const context = await layouts.contextFor(blob);
+    assert.equal(context?.isLayoutIndex, false);
+    assert.ok(context?.blobs);
+  });
+
+  it('refuses digests that would leave the layout', async () => {
+    const context = await layouts.contextFor(fileUri(FIXTURES, 'real', 'umoci-layout', 'index.json'));
+    for (const digest of ['sha256:../../oci-layout', '../index.json', 'sha256:', 'sha256/../../x:y', '']) {
+      assert.equal(context?.blobs?.readText(digest, 1 << 20), undefined, digest);
+    }
+  });
+
+  it('leaves documents outside any layout alone', async () => {
     for (const uri of [
       fileUri(FIXTURES, 'real', 'registry-amd64.json'),
-      fileUri(FIXTURES, 'real', 'umoci-layout', 'oci-layout'),
-      fileUri(FIXTURES, 'real', 'no-layout-here', 'index.json'),
       'untitled:index.json',
       'vscode-vfs://github/owner/repo/index.json',
       'not a uri at all',

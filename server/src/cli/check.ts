@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { layoutContextFor } from '../layout/fs-blob-store';
 import {
   LineIndex,
   parseDocument,
@@ -56,12 +55,10 @@ export function checkFile(
   try {
     const parsed = service.parseDocument(content.text);
     const kind = parsed.detection.kind;
-    const isLayoutIndex = path.basename(candidate.absolute) === 'index.json' && hasLayoutMarker(candidate.absolute);
-    const found = service.validateDocument(parsed, { rules, context: { isLayoutIndex } });
+    const found = service.validateDocument(parsed, { rules, context: layoutContextFor(candidate.absolute) });
     // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,
-    // even when broken; only a broken file the user named gets its syntax errors shown.
-    const showBroken = candidate.explicit && parsed.syntaxErrors.length > 0 && found.length > 0;
-    if (kind === 'unknown' && !showBroken) {
+    // even when broken; the service still speaks up for a manifest it could not parse into a tree.
+    if (kind === 'unknown' && found.length === 0) {
       const reason = parsed.syntaxErrors.length > 0 ? 'not valid JSON, and not recognisable as a manifest' : 'not a manifest, index, image config or layout file';
       return { status: 'skipped', path: file, explicit: candidate.explicit, reason };
     }
@@ -70,14 +67,6 @@ export function checkFile(
     return { status: 'checked', path: file, kind, diagnostics };
   } catch (error) {
     return { status: 'failed', path: file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
-function hasLayoutMarker(indexFile: string): boolean {
-  try {
-    return fs.statSync(path.join(path.dirname(indexFile), 'oci-layout')).isFile();
-  } catch {
-    return false;
   }
 }
 

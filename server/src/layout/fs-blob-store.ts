@@ -26,6 +26,8 @@ export class FileSystemBlobStore implements BlobStore {
     return path.join(this.root, 'blobs', algorithm, encoded);
   }
 
+  private readonly texts = new Map<string, { mtimeMs: number; size: number; text: string }>();
+
   readText(digest: string, maxBytes: number): string | undefined {
     const file = this.blobPath(digest);
     if (!file) return undefined;
@@ -34,25 +36,55 @@ export class FileSystemBlobStore implements BlobStore {
       if (!real.startsWith(this.realRoot + path.sep)) return undefined;
       const stat = fs.statSync(real);
       if (!stat.isFile() || stat.size > maxBytes) return undefined;
-      return fs.readFileSync(real, 'utf8');
+      const cached = this.texts.get(real);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+      const text = fs.readFileSync(real, 'utf8');
+      if (this.texts.size >= MAX_CACHED_BLOBS) this.texts.delete(this.texts.keys().next().value as string);
+      this.texts.set(real, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      return text;
     } catch {
       return undefined;
     }
   }
 }
 
-/** The folder holding `oci-layout` at or above `filePath`'s folder, if any. */
+/** Small JSON blobs (manifests, configs) read for cross-checks; a bound on memory. */
+const MAX_CACHED_BLOBS = 2048;
+
+const markerByDirectory = new Map<string, boolean>();
+
+function hasLayoutMarker(directory: string): boolean {
+  let present = markerByDirectory.get(directory);
+  if (present === undefined) {
+    try {
+      present = fs.statSync(path.join(directory, 'oci-layout')).isFile();
+    } catch {
+      present = false;
+    }
+    markerByDirectory.set(directory, present);
+  }
+  return present;
+}
+
+/** The folder holding `oci-layout` at or above `filePath`'s folder, if any (answers are cached). */
 export function findLayoutRoot(filePath: string): string | undefined {
   let current = path.dirname(path.resolve(filePath));
   for (;;) {
-    try {
-      if (fs.statSync(path.join(current, 'oci-layout')).isFile()) return current;
-    } catch {
-      // not here; keep walking up
-    }
+    if (hasLayoutMarker(current)) return current;
     const parent = path.dirname(current);
     if (parent === current) return undefined;
     current = parent;
+  }
+}
+
+/** Forgets cached answers for `directory` and the layouts at or below it (files changed). */
+export function forgetLayoutCaches(directory: string): void {
+  const resolved = path.resolve(directory);
+  for (const key of [...markerByDirectory.keys()]) {
+    if (key === resolved || key.startsWith(resolved + path.sep) || resolved.startsWith(key + path.sep)) markerByDirectory.delete(key);
+  }
+  for (const key of [...stores.keys()]) {
+    if (key === resolved || resolved.startsWith(key + path.sep)) stores.delete(key);
   }
 }
 

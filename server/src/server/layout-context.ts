@@ -1,56 +1,37 @@
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { layoutContextFor, forgetLayoutCaches } from '../layout/fs-blob-store';
 import type { DocumentContext } from '../service';
 
-const LAYOUT_INDEX = 'index.json';
-const LAYOUT_MARKER = 'oci-layout';
-
-function layoutIndexDirectory(uri: string): string | undefined {
-  let parsed: URI;
+function filePathOf(uri: string): string | undefined {
   try {
-    parsed = URI.parse(uri);
+    const parsed = URI.parse(uri);
+    return parsed.scheme === 'file' ? parsed.fsPath : undefined;
   } catch {
     return undefined;
   }
-  if (parsed.scheme !== 'file') return undefined;
-  const fsPath = parsed.fsPath;
-  return path.basename(fsPath) === LAYOUT_INDEX ? path.dirname(fsPath) : undefined;
 }
 
 /**
- * Tells whether a document is the `index.json` of an OCI image layout: an `oci-layout` file sits
- * beside it. The file-system answer is cached per directory, since it is asked on every keystroke.
+ * Where a document sits: inside an OCI image layout (an `oci-layout` file at or above its folder),
+ * its layout's blobs are readable for cross-checks, and `index.json` at the root is the layout index.
  */
 export class LayoutContextProvider {
-  private readonly markerPresent = new Map<string, Promise<boolean>>();
-
-  /** Whether the document could be a layout index at all, without touching the disk. */
+  /** Whether the document could sit in a layout at all, without touching the disk. */
   static isCandidate(uri: string): boolean {
-    return layoutIndexDirectory(uri) !== undefined;
+    return filePathOf(uri) !== undefined;
   }
 
   async contextFor(uri: string): Promise<DocumentContext | undefined> {
-    const directory = layoutIndexDirectory(uri);
-    if (directory === undefined) return undefined;
-    let present = this.markerPresent.get(directory);
-    if (!present) {
-      present = stat(path.join(directory, LAYOUT_MARKER)).then(
-        (stats) => stats.isFile(),
-        () => false,
-      );
-      this.markerPresent.set(directory, present);
-    }
-    return (await present) ? { isLayoutIndex: true } : undefined;
+    const file = filePathOf(uri);
+    if (file === undefined) return undefined;
+    const context = layoutContextFor(file);
+    return context.blobs ? context : undefined;
   }
 
-  /** Drops what is known about the directory of `uri` (the index itself or its `oci-layout`). */
+  /** Drops what is known about layouts around `uri` (an `oci-layout` or blob changed). */
   forgetDirectoryOf(uri: string): void {
-    try {
-      const parsed = URI.parse(uri);
-      if (parsed.scheme === 'file') this.markerPresent.delete(path.dirname(parsed.fsPath));
-    } catch {
-      // Not a URI we could have cached.
-    }
+    const file = filePathOf(uri);
+    if (file !== undefined) forgetLayoutCaches(path.dirname(file));
   }
 }

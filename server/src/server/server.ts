@@ -63,8 +63,8 @@ export function startServer(connection: Connection): void {
     let diagnostics: Diagnostic[] = [];
     try {
       const parsed = current.validateEnable ? parsedFor(document) : undefined;
-      // Only manifests get diagnostics: package.json, tsconfig.json and the like stay untouched.
-      if (parsed && parsed.detection.kind !== 'unknown') {
+      // The service gives package.json, tsconfig.json and the like no diagnostics at all.
+      if (parsed) {
         diagnostics = toLspDiagnostics(parsed.text, validateDocument(parsed, { rules: current.rules, context }));
       }
     } catch (error) {

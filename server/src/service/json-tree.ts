@@ -1,8 +1,12 @@
 import type { Node } from 'jsonc-parser';
+import { LazyNode, memberKeys } from './lazy-tree';
+
+export { memberKeys };
 import type { OffsetRange } from './types';
 
 /** The property node (key + value) for `key`; with duplicate keys the last one wins, as in Go. */
 export function propertyNode(object: Node | undefined, key: string): Node | undefined {
+  if (object instanceof LazyNode) return object.type === 'object' && object.hasMember(key) ? object.propertyFor(key) : undefined;
   if (!object || object.type !== 'object' || !object.children) return undefined;
   let found: Node | undefined;
   for (const property of object.children) {
@@ -17,6 +21,7 @@ export function member(object: Node | undefined, key: string): Node | undefined 
 }
 
 export function hasMember(object: Node | undefined, key: string): boolean {
+  if (object instanceof LazyNode) return object.type === 'object' && object.hasMember(key);
   return propertyNode(object, key) !== undefined;
 }
 

@@ -1,12 +1,12 @@
 import type { Node } from 'jsonc-parser';
 import { elements, hasMember, isArray, isObject, member, stringMember } from './json-tree';
 import {
+  DOCKER_CONFIG,
   DOCKER_LIST,
   DOCKER_MANIFEST,
   DOCKER_SCHEMA1,
   DOCKER_SCHEMA1_SIGNED,
   OCI_ARTIFACT_MANIFEST,
-  OCI_CONFIG,
   OCI_INDEX,
   OCI_MANIFEST,
 } from './media-types';
@@ -71,6 +71,8 @@ export function detectKind(root: Node | undefined): KindDetection {
 
   if (schemaVersion === undefined && mediaType === undefined) {
     if (hasMember(root, 'imageLayoutVersion') && !hasManifests && !hasImageParts) return { kind: 'oci-layout' };
+    // `docker save`'s legacy per-layer JSON has `id`/`parent` and no rootfs: not an image config.
+    if (hasMember(root, 'id') && !hasMember(root, 'rootfs')) return UNKNOWN;
     if (looksLikeImageConfig(root)) return { kind: isDockerConfig(root) ? 'docker-config' : 'oci-config' };
   }
 
@@ -86,9 +88,11 @@ export function detectKind(root: Node | undefined): KindDetection {
   if (hasManifests) return { kind: 'oci-index', guessed: true };
   // containers/image: an OCI config means an image manifest, anything else an artifact manifest;
   // both are OCI image manifests for validation.
-  if (hasImageParts || stringMember(member(root, 'config'), 'mediaType') === OCI_CONFIG) {
-    return { kind: 'oci-manifest', guessed: true };
+  // containers/image guesses a Docker v2s2 manifest from a Docker config type.
+  if (stringMember(member(root, 'config'), 'mediaType') === DOCKER_CONFIG && !hasManifests) {
+    return { kind: 'docker-manifest', guessed: true };
   }
+  if (hasImageParts) return { kind: 'oci-manifest', guessed: true };
   if (hasMember(root, 'blobs') && hasMember(root, 'artifactType')) {
     return { kind: 'oci-manifest', artifactManifest: true, guessed: true };
   }

@@ -1,5 +1,6 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { detectKind, type KindDetection } from './kind';
+import { LazyNode, countKeys, prescan } from './lazy-tree';
 
 /** One parse of one document version; every feature of the service works from this. */
 export interface ParsedDocument {
@@ -10,18 +11,45 @@ export interface ParsedDocument {
   readonly detection: KindDetection;
   /** Nesting deeper than MAX_DEPTH: not parsed into a tree (no manifest nests like that). */
   readonly tooDeep?: { depth: number; offset: number };
+  /** The `JSON.parse` value, when the text is strict JSON. */
+  readonly value?: unknown;
+  /** Every number token is a plain integer of at most 15 digits, so values equal their text. */
+  readonly plainNumbers: boolean;
 }
 
 /** Real manifests nest fewer than ten levels; the tree and the rules recurse, so cap it well above. */
 export const MAX_DEPTH = 200;
 
 export function parseDocument(text: string): ParsedDocument {
-  const tooDeep = findExcessiveNesting(text, MAX_DEPTH);
-  if (tooDeep) return { text, root: undefined, syntaxErrors: [], detection: { kind: 'unknown' }, tooDeep };
+  const scan = prescan(text, MAX_DEPTH);
+  if (scan.tooDeepAt !== undefined) {
+    return { text, root: undefined, syntaxErrors: [], detection: { kind: 'unknown' }, tooDeep: { depth: scan.depth, offset: scan.tooDeepAt }, plainNumbers: false };
+  }
+  const value = strictParse(text);
+  // Duplicate keys vanish in JSON.parse: only when none were lost is the lazy tree faithful.
+  if (value !== undefined && countKeys(value.result) === scan.keys) {
+    const root = new LazyNode(text, typeOfValue(value.result), value.result, undefined);
+    return { text, root, syntaxErrors: [], detection: detectKind(root), value: value.result, plainNumbers: !scan.unusualNumbers };
+  }
   const syntaxErrors: ParseError[] = [];
   // Manifests are strict JSON: comments and trailing commas are reported, not tolerated.
   const root = parseTree(text, syntaxErrors, { disallowComments: true, allowTrailingComma: false });
-  return { text, root, syntaxErrors, detection: detectKind(root) };
+  return { text, root, syntaxErrors, detection: detectKind(root), plainNumbers: false };
+}
+
+function strictParse(text: string): { result: unknown } | undefined {
+  try {
+    return { result: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function typeOfValue(value: unknown): 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  const type = typeof value;
+  return type === 'object' || type === 'string' || type === 'number' ? type : 'boolean';
 }
 
 export function describeParseError(error: ParseError): string {
@@ -61,24 +89,4 @@ export function describeParseError(error: ParseError): string {
     default:
       return 'Invalid JSON.';
   }
-}
-
-/** The first offset where brackets nest deeper than `limit` (strings skipped), if any. */
-function findExcessiveNesting(text: string, limit: number): { depth: number; offset: number } | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 92 /* \\ */) i++;
-      else if (ch === 34 /* " */) inString = false;
-    } else if (ch === 34) {
-      inString = true;
-    } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
-      if (++depth > limit) return { depth, offset: i };
-    } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
-      depth--;
-    }
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
 import { collectDescriptors } from '../descriptors';
 import { digestProblems } from '../digest';
-import { isObject, member, properties, rangeOf } from '../json-tree';
+import { isObject, member, memberKeys, propertyNode, rangeOf } from '../json-tree';
 import { editDistance } from '../media-types';
 import { isRfc3339 } from '../rfc3339';
 import type { RuleContext } from './context';
@@ -22,6 +22,9 @@ const OTHER_DEFINED_KEYS = [
   'org.opencontainers.referrers.filtersApplied',
 ];
 
+/** ocicrypt (skopeo, containerd imgcrypt) keeps its wrapped keys under this prefix. */
+const ENCRYPTION_PREFIX = 'org.opencontainers.image.enc.';
+
 /** Keys of the 1.1 release candidates that the released spec dropped, with what replaced them. */
 const PRERELEASE_KEYS: Record<string, string> = {
   'org.opencontainers.artifact.created': 'org.opencontainers.image.created',
@@ -40,21 +43,26 @@ export function checkAnnotations(ctx: RuleContext): void {
 }
 
 function checkAnnotationMap(ctx: RuleContext, map: Node): void {
-  for (const [keyNode, valueNode] of properties(map)) {
-    const key = keyNode.value as string;
-    checkKey(ctx, keyNode, key);
+  for (const key of memberKeys(map)) {
+    checkKey(ctx, map, key);
+    if (!VALUE_CHECKED_KEYS.has(key)) continue;
+    const valueNode = member(map, key);
     if (valueNode?.type === 'string') checkValue(ctx, key, valueNode);
   }
 }
 
-function checkKey(ctx: RuleContext, keyNode: Node, key: string): void {
-  const rename = (to: string) => [{ title: `Rename to ${to}`, range: rangeOf(keyNode), newText: JSON.stringify(to) }];
+const VALUE_CHECKED_KEYS = new Set(['created', 'base.digest', 'ref.name', 'url', 'documentation'].map((suffix) => IMAGE_PREFIX + suffix));
+
+function checkKey(ctx: RuleContext, map: Node, key: string): void {
+  if (!key.startsWith('org.opencontainers.') && !/^[a-z]{2,4}\.[a-z]+/i.test(key)) return;
+  const keyNode = () => propertyNode(map, key)?.children?.[0] as Node;
+  const rename = (to: string) => [{ title: `Rename to ${to}`, range: rangeOf(keyNode()), newText: JSON.stringify(to) }];
   if (key.startsWith('org.opencontainers.')) {
-    if (PREDEFINED_ANNOTATIONS.includes(key) || OTHER_DEFINED_KEYS.includes(key)) return;
+    if (PREDEFINED_ANNOTATIONS.includes(key) || OTHER_DEFINED_KEYS.includes(key) || key.startsWith(ENCRYPTION_PREFIX)) return;
     const replacement = PRERELEASE_KEYS[key] ?? closestPredefined(key);
     ctx.report(
       'reserved-annotation-key',
-      keyNode,
+      keyNode(),
       `${JSON.stringify(key)} is in the reserved \`org.opencontainers\` namespace, but no released spec defines it${PRERELEASE_KEYS[key] ? ' (it comes from the 1.1 release candidates)' : ''}.${replacement ? ` Use \`${replacement}\`.` : ''}`,
       replacement ? rename(replacement) : undefined,
     );
@@ -64,7 +72,7 @@ function checkKey(ctx: RuleContext, keyNode: Node, key: string): void {
   const prefix = dot > 0 ? key.slice(0, dot + 1) : '';
   if (prefix && prefix !== IMAGE_PREFIX && editDistance(prefix.toLowerCase(), IMAGE_PREFIX, 3) <= 3) {
     const fixed = IMAGE_PREFIX + key.slice(dot + 1);
-    ctx.report('annotation-key-typo', keyNode, `${JSON.stringify(key)} looks like a misspelling of the \`${IMAGE_PREFIX}\` prefix; tools look for \`${fixed}\`.`, rename(fixed));
+    ctx.report('annotation-key-typo', keyNode(), `${JSON.stringify(key)} looks like a misspelling of the \`${IMAGE_PREFIX}\` prefix; tools look for \`${fixed}\`.`, rename(fixed));
   }
 }
 

@@ -42,6 +42,7 @@ const POSITION_WORDS: Record<DescriptorRole, string> = {
 };
 
 export function checkDescriptors(ctx: RuleContext): void {
+  checkArtifactType(ctx, ctx.root);
   for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
     checkMediaType(ctx, ref);
     checkDescriptorDigest(ctx, ref.node);
@@ -189,6 +190,7 @@ export function checkSize(ctx: RuleContext, node: Node | undefined): void {
   if (node?.type !== 'number') return;
   const value = node.value as number;
   if (!Number.isInteger(value) || value < 0) return; // the schema reports these
+  if (ctx.doc.plainNumbers && Number.isSafeInteger(value)) return; // the value is its text
   const raw = ctx.doc.text.slice(node.offset, node.offset + node.length);
   const name = `\`${String(keyOf(node)?.value ?? 'size')}\``;
   if (!/^-?(0|[1-9]\d*)$/.test(raw)) {
@@ -267,7 +269,8 @@ function checkUrls(ctx: RuleContext, ref: DescriptorRef): void {
   }
   const mediaType = member(ref.node, 'mediaType');
   const info = mediaType?.type === 'string' ? mediaTypeInfo(mediaType.value as string) : undefined;
-  if (info?.foreign && ref.role === 'layer' && elements(urls).length === 0) {
+  // Only Docker's foreign layers are refused without urls; OCI non-distributable ones MAY have them.
+  if (info?.foreign && info.family === 'docker' && ref.role === 'layer' && elements(urls).length === 0) {
     ctx.report(
       'foreign-layer-urls',
       mediaType as Node,

@@ -9,6 +9,9 @@ import { replaceValue, type RuleContext } from './context';
 /** Manifests, indexes and configs are small; anything bigger is not read for cross-checks. */
 const MAX_JSON_BLOB = 4 * 1024 * 1024;
 
+/** Reading blobs is I/O on the validation path: a huge index is cross-checked for its first entries. */
+const MAX_CROSS_CHECKED = 500;
+
 const MEDIA_TYPE_OF_KIND: Record<string, string | undefined> = {
   'oci-manifest': 'application/vnd.oci.image.manifest.v1+json',
   'oci-index': 'application/vnd.oci.image.index.v1+json',
@@ -30,8 +33,10 @@ export function checkLayoutReferences(ctx: RuleContext): void {
     return cache.get(digest);
   };
 
+  let budget = MAX_CROSS_CHECKED;
   for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
     if (ref.role !== 'manifest' && ref.role !== 'subject') continue;
+    if (budget-- <= 0) break;
     const mediaTypeNode = member(ref.node, 'mediaType');
     const declared = mediaTypeNode?.type === 'string' ? (mediaTypeNode.value as string) : undefined;
     const role = declared ? mediaTypeInfo(declared)?.role : undefined;

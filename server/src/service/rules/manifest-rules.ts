@@ -24,7 +24,7 @@ export function checkManifest(ctx: RuleContext): void {
     ctx.report('empty-layers', key, 'The manifest has no layers; it SHOULD have at least one (artifacts without content use the empty descriptor as their single layer). The OCI JSON schema even requires one.');
   }
 
-  if (configMediaType && configType && !isImageConfigType(configType) && configInfo?.role !== 'empty' && configInfo?.role !== 'artifact' && !ctx.has('media-type-role', configMediaType)) {
+  if (configMediaType && configType && !isImageConfigType(configType) && configInfo?.role !== 'empty' && configInfo?.role !== 'artifact' && !ctx.has('media-type-role', configMediaType) && !ctx.has('invalid-media-type', configMediaType)) {
     const what = configInfo ? configInfo.description : `\`${configType}\` is not an image config.`;
     ctx.report('non-image-config', configMediaType, `${what} This is an artifact, not a runnable container image: docker and container runtimes cannot run it, and some registries (e.g. Quay's default allow-list) refuse config types they do not list.`);
   }
@@ -43,5 +43,14 @@ export function checkManifest(ctx: RuleContext): void {
 
 export function checkSchema1(ctx: RuleContext): void {
   if (ctx.kind !== 'docker-schema1') return;
-  for (const layer of elements(member(ctx.root, 'fsLayers'))) checkDigestValue(ctx, member(layer, 'blobSum'));
+  const fsLayers = member(ctx.root, 'fsLayers');
+  for (const layer of elements(fsLayers)) checkDigestValue(ctx, member(layer, 'blobSum'));
+  const history = member(ctx.root, 'history');
+  if (fsLayers?.type === 'array' && history?.type === 'array' && elements(fsLayers).length !== elements(history).length) {
+    ctx.report(
+      'schema1-history-count',
+      propertyNode(ctx.root, 'history')?.children?.[0] as Node,
+      `Schema 1 pairs \`history\` with \`fsLayers\` one to one, but there are ${elements(history).length} history entries and ${elements(fsLayers).length} layers; docker and containers/image refuse it ("length of history not equal to number of layers").`,
+    );
+  }
 }

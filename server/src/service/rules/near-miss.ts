@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { collectDescriptors } from '../descriptors';
-import { elements, isObject, member, properties, rangeOf } from '../json-tree';
+import { elements, isObject, member, memberKeys, propertyNode, rangeOf } from '../json-tree';
 import { loadSchema, schemaFileFor } from '../schemas';
 import type { RuleContext } from './context';
 import { closeKeyName } from './platform-rules';
@@ -38,11 +38,12 @@ export function checkNearMissProperties(ctx: RuleContext): void {
 }
 
 function checkObject(ctx: RuleContext, object: Node, known: readonly string[]): void {
-  for (const [keyNode] of properties(object)) {
-    const key = keyNode.value as string;
+  const keys = memberKeys(object);
+  for (const key of keys) {
     if (known.includes(key)) continue;
     const intended = closeKeyName(key, known);
-    if (!intended || properties(object).some(([other]) => other.value === intended)) continue;
+    if (!intended || keys.includes(intended)) continue;
+    const keyNode = propertyNode(object, key)?.children?.[0] as Node;
     ctx.report(
       'near-miss-property',
       keyNode,

@@ -8,7 +8,7 @@ import { show, replaceValue, type RuleContext } from './context';
 export function checkStructure(ctx: RuleContext): void {
   const file = schemaFileFor(ctx.kind, ctx.doc.detection.artifactManifest);
   if (!file) return;
-  const value = ctx.doc.syntaxErrors.length === 0 ? JSON.parse(ctx.doc.text) : valueOf(ctx.root);
+  const value = ctx.doc.value !== undefined ? ctx.doc.value : valueOf(ctx.root);
   for (const error of structuralErrors(file, value)) {
     // The top-level mediaType has its own rule with a better message and a fix.
     if (error.instancePath === '/mediaType') continue;
@@ -49,6 +49,9 @@ function describeContainer(node: Node): string {
   return 'the document';
 }
 
+/** Members that some kind requires: advice to omit them when `null` would be wrong. */
+const REQUIRED_MEMBERS = new Set(['schemaVersion', 'config', 'layers', 'manifests', 'digest', 'size', 'rootfs', 'diff_ids', 'architecture', 'os', 'type', 'fsLayers', 'history', 'imageLayoutVersion', 'blobSum']);
+
 const TYPE_NAMES: Record<string, string> = {
   integer: 'an integer',
   number: 'a number',
@@ -81,7 +84,7 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
       let message = `${memberName(node)} must be ${expected}, not ${got}`;
       const fixes = [];
       if (node.type === 'null') {
-        message += ': omit the member instead of setting it to `null`.';
+        message += REQUIRED_MEMBERS.has(String(keyOf(node)?.value)) ? '.' : ': omit the member instead of setting it to `null`.';
       } else if (node.type === 'string' && /integer/.test(expected) && /^(0|[1-9]\d*)$/.test(node.value as string)) {
         message += ` (${show(node.value)} is quoted).`;
         fixes.push({ title: `Use the number ${node.value as string}`, range: { start: node.offset, end: node.offset + node.length }, newText: node.value as string });

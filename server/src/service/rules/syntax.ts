@@ -1,4 +1,5 @@
 import type { Node } from 'jsonc-parser';
+import { LazyNode } from '../lazy-tree';
 import { describeParseError } from '../parse';
 import type { RuleContext } from './context';
 
@@ -13,6 +14,8 @@ export function checkSyntax(ctx: RuleContext): void {
 
 /** Duplicate keys: invisible after parsing, and parsers disagree on which value they keep. */
 export function checkDuplicateKeys(ctx: RuleContext): void {
+  // The lazy tree is only built when JSON.parse kept every key: there are no duplicates then.
+  if (ctx.root instanceof LazyNode) return;
   const stack: Node[] = [ctx.root];
   while (stack.length > 0) {
     const node = stack.pop() as Node;

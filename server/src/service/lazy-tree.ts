@@ -1,0 +1,296 @@
+import type { Node, NodeType } from 'jsonc-parser';
+
+/**
+ * A jsonc-parser-compatible tree over the value `JSON.parse` produced: nodes are made only when a
+ * rule or feature asks for them, and offsets are found only when someone reads them, by scanning
+ * just the containers on the way (each container once). Valid documents with few findings thus
+ * cost little more than `JSON.parse`; broken JSON takes the full jsonc-parser tree instead.
+ */
+export class LazyNode implements Node {
+  private childList?: LazyNode[];
+  private memberCache?: Map<string, LazyNode>;
+  private start = -1;
+  private size = -1;
+  private colon: number | undefined;
+  private membersLocated = false;
+
+  constructor(
+    readonly text: string,
+    readonly type: NodeType,
+    /** The JavaScript value: for containers the object or array itself, else the primitive. */
+    readonly raw: unknown,
+    readonly parent: LazyNode | undefined,
+    /** For a property: its key; for an array element: its index. */
+    readonly slot?: string | number,
+  ) {}
+
+  get value(): unknown {
+    return this.type === 'object' || this.type === 'array' ? undefined : this.type === 'property' ? undefined : this.raw;
+  }
+
+  get offset(): number {
+    if (this.start < 0) this.locate();
+    return this.start;
+  }
+
+  get length(): number {
+    if (this.size < 0) this.locate();
+    return this.size;
+  }
+
+  get colonOffset(): number | undefined {
+    if (this.type === 'property' && this.start < 0) this.locate();
+    return this.colon;
+  }
+
+  get children(): LazyNode[] | undefined {
+    if (this.childList) return this.childList;
+    switch (this.type) {
+      case 'object':
+        this.childList = Object.keys(this.raw as object).map((key) => this.propertyFor(key));
+        return this.childList;
+      case 'array':
+        this.childList = (this.raw as unknown[]).map((value, index) => nodeFor(this.text, value, this, index));
+        return this.childList;
+      case 'property':
+        return this.childList;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The property node of `key` (objects only), made without making its siblings. */
+  propertyFor(key: string): LazyNode {
+    this.memberCache ??= new Map();
+    let property = this.memberCache.get(key);
+    if (!property) {
+      property = new LazyNode(this.text, 'property', undefined, this, key);
+      const keyNode = new LazyNode(this.text, 'string', key, property, 0);
+      const valueNode = nodeFor(this.text, (this.raw as Record<string, unknown>)[key], property, 1);
+      property.childList = [keyNode, valueNode];
+      this.memberCache.set(key, property);
+    }
+    return property;
+  }
+
+  hasMember(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.raw, key);
+  }
+
+  elementAt(index: number): LazyNode | undefined {
+    return this.children?.[index];
+  }
+
+  private locate(): void {
+    if (!this.parent) {
+      let i = 0;
+      while (i < this.text.length && isWhitespace(this.text.charCodeAt(i))) i++;
+      this.start = i;
+      this.size = skipValue(this.text, i) - i;
+      return;
+    }
+    const container = this.parent.type === 'property' ? (this.parent.parent as LazyNode) : this.parent;
+    container.locateMembers();
+    if (this.start < 0) {
+      // Not found by the scan (should not happen for text JSON.parse accepted): point at the container.
+      this.start = container.offset;
+      this.size = 1;
+    }
+  }
+
+  /** One scan of this container's text, giving offsets to every member node made so far or later. */
+  private locateMembers(): void {
+    if (this.membersLocated) return;
+    this.membersLocated = true;
+    const text = this.text;
+    let i = this.offset + 1;
+    const isObject = this.type === 'object';
+    let index = 0;
+    for (;;) {
+      i = skipWhitespace(text, i);
+      const ch = text.charCodeAt(i);
+      if (ch === 125 /* } */ || ch === 93 /* ] */ || Number.isNaN(ch)) return;
+      if (ch === 44 /* , */) {
+        i++;
+        continue;
+      }
+      if (isObject) {
+        const keyStart = i;
+        const keyEnd = skipString(text, i);
+        const rawKey = text.slice(keyStart + 1, keyEnd - 1);
+        const key = rawKey.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : rawKey;
+        i = skipWhitespace(text, keyEnd);
+        const colon = i;
+        i = skipWhitespace(text, i + 1);
+        const valueStart = i;
+        const valueEnd = skipValue(text, i);
+        if (this.hasMember(key)) {
+          const property = this.propertyFor(key);
+          property.setRange(keyStart, valueEnd - keyStart);
+          property.colon = colon;
+          const [keyNode, valueNode] = property.childList as LazyNode[];
+          keyNode.setRange(keyStart, keyEnd - keyStart);
+          valueNode.setRange(valueStart, valueEnd - valueStart);
+        }
+        i = valueEnd;
+      } else {
+        const valueEnd = skipValue(text, i);
+        this.children?.[index]?.setRange(i, valueEnd - i);
+        index++;
+        i = valueEnd;
+      }
+    }
+  }
+
+  private setRange(start: number, size: number): void {
+    if (this.start < 0) {
+      this.start = start;
+      this.size = size;
+    }
+  }
+}
+
+function nodeFor(text: string, value: unknown, parent: LazyNode, slot: string | number): LazyNode {
+  return new LazyNode(text, typeOf(value), value, parent, slot);
+}
+
+function typeOf(value: unknown): NodeType {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  switch (typeof value) {
+    case 'object':
+      return 'object';
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    default:
+      return 'boolean';
+  }
+}
+
+function isWhitespace(ch: number): boolean {
+  return ch === 32 || ch === 10 || ch === 13 || ch === 9;
+}
+
+function skipWhitespace(text: string, i: number): number {
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The end of the string token starting at `i` (indexOf is far faster than a loop per char). */
+function skipString(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const quote = text.indexOf('"', j);
+    if (quote < 0) return text.length;
+    let backslashes = 0;
+    for (let k = quote - 1; k > i && text.charCodeAt(k) === 92; k--) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    j = quote + 1;
+  }
+}
+
+/** The end of the JSON value starting at `i` (the text is known to be valid JSON). */
+function skipValue(text: string, i: number): number {
+  const first = text.charCodeAt(i);
+  if (first === 34) return skipString(text, i);
+  if (first === 123 || first === 91) {
+    let depth = 0;
+    let j = i;
+    while (j < text.length) {
+      const ch = text.charCodeAt(j);
+      if (ch === 34) {
+        j = skipString(text, j);
+        continue;
+      }
+      if (ch === 123 || ch === 91) depth++;
+      else if (ch === 125 || ch === 93) {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+      j++;
+    }
+    return j;
+  }
+  let j = i;
+  while (j < text.length) {
+    const ch = text.charCodeAt(j);
+    if (ch === 44 || ch === 125 || ch === 93 || isWhitespace(ch)) break;
+    j++;
+  }
+  return j;
+}
+
+export interface Prescan {
+  /** Deepest bracket nesting, and where it first exceeded `limit`. */
+  tooDeepAt?: number;
+  depth: number;
+  /** Number of object keys in the text (to detect duplicates against the parsed value). */
+  keys: number;
+  /** A number token with a fraction, an exponent or 16+ digits: its raw text matters. */
+  unusualNumbers: boolean;
+}
+
+/** One pass over the text: nesting depth, key count and unusual number tokens. */
+export function prescan(text: string, limit: number): Prescan {
+  let depth = 0;
+  let keys = 0;
+  let unusualNumbers = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      i = skipString(text, i);
+      let j = i;
+      while (j < n && isWhitespace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 58 /* : */) keys++;
+      continue;
+    }
+    if (ch === 123 || ch === 91) {
+      if (++depth > limit) return { tooDeepAt: i, depth, keys, unusualNumbers };
+    } else if (ch === 125 || ch === 93) {
+      depth--;
+    } else if ((ch >= 48 && ch <= 57) || ch === 45) {
+      const start = i;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === 46 || c === 101 || c === 69) unusualNumbers = true;
+        else if (!((c >= 48 && c <= 57) || c === 45 || c === 43)) break;
+        i++;
+      }
+      if (i - start >= 16) unusualNumbers = true;
+      continue;
+    }
+    i++;
+  }
+  return { depth, keys, unusualNumbers };
+}
+
+/** Number of object keys in a parsed value (iterative: values may be deep). */
+/** Member names of an object node, without making nodes for them when the tree is lazy. */
+export function memberKeys(node: Node | undefined): string[] {
+  if (node instanceof LazyNode) return node.type === 'object' ? Object.keys(node.raw as object) : [];
+  if (node?.type !== 'object' || !node.children) return [];
+  return node.children.map((property) => String(property.children?.[0]?.value));
+}
+
+export function countKeys(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === null || typeof current !== 'object') continue;
+    if (Array.isArray(current)) {
+      for (const item of current) if (item !== null && typeof item === 'object') stack.push(item);
+    } else {
+      for (const key in current) {
+        count++;
+        const item = (current as Record<string, unknown>)[key];
+        if (item !== null && typeof item === 'object') stack.push(item);
+      }
+    }
+  }
+  return count;
+}
