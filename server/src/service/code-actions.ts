@@ -56,7 +56,8 @@ export function getCodeActions(
   if (isObject(parsed.root) && (isImageManifestKind(kind) || isIndexKind(kind)) && !parsed.detection.ambiguous) {
     const toOci = conversionEdits(parsed, 'oci');
     const toDocker = conversionEdits(parsed, 'docker');
-    const mixing = diagnostics.filter((diagnostic) => MIXING_CODES.has(diagnostic.code) && !diagnostic.fixes?.length);
+    // Besides the validator's fix for the one descriptor: fix the whole document at once.
+    const mixing = diagnostics.filter((diagnostic) => MIXING_CODES.has(diagnostic.code));
     if (mixing.length) {
       const target = mixing.some((d) => d.code === 'docker-manifest-oci-type') ? 'docker' : documentFamily(parsed);
       const edits = target === 'oci' ? toOci : toDocker;
@@ -66,7 +67,6 @@ export function getCodeActions(
           kind: CODE_ACTION_KINDS.quickFix,
           diagnostics: mixing,
           edits,
-          isPreferred: true,
         });
       }
     }
@@ -81,7 +81,14 @@ export function getCodeActions(
       actions.push({ title, kind: CODE_ACTION_KINDS.addMediaType, edits: [addMediaType.edit] });
     }
     const addSchemaVersion = addSchemaVersionEdit(parsed);
-    if (addSchemaVersion) actions.push({ title: 'Add "schemaVersion": 2', kind: CODE_ACTION_KINDS.addSchemaVersion, edits: [addSchemaVersion] });
+    if (addSchemaVersion) {
+      const title = 'Add "schemaVersion": 2';
+      const missing = diagnostics.filter(
+        (diagnostic) => diagnostic.code === 'missing-property' && !diagnostic.fixes?.length && /schemaVersion/.test(diagnostic.message),
+      );
+      if (missing.length) actions.push({ title, kind: CODE_ACTION_KINDS.quickFix, diagnostics: missing, edits: [addSchemaVersion], isPreferred: true });
+      actions.push({ title, kind: CODE_ACTION_KINDS.addSchemaVersion, edits: [addSchemaVersion] });
+    }
   }
   return only?.length ? actions.filter((action) => only.some((prefix) => kindMatches(action.kind, prefix))) : actions;
 }

@@ -4,7 +4,7 @@ import { RuleContext } from './rules/context';
 import { checkAnnotations } from './rules/annotation-rules';
 import { checkImageConfig } from './rules/config-rules';
 import { checkDescriptors } from './rules/descriptor-rules';
-import { checkDocumentKind, checkToolOutputFields } from './rules/document-rules';
+import { checkDockerTopLevelFields, checkDocumentKind, checkToolOutputFields } from './rules/document-rules';
 import { checkLayoutReferences } from './rules/layout-rules';
 import { checkManifest, checkSchema1 } from './rules/manifest-rules';
 import { checkNearMissProperties } from './rules/near-miss';
@@ -20,6 +20,7 @@ const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
   checkDocumentKind,
   checkStructure,
   checkToolOutputFields,
+  checkDockerTopLevelFields,
   checkNearMissProperties,
   checkDescriptors,
   checkManifest,

@@ -31,9 +31,14 @@ export function checkDocumentKind(ctx: RuleContext): void {
     const key = propertyNode(root, 'manifests')?.children?.[0] ?? anchorRange(root);
     ctx.report('ambiguous-kind', key, 'The document has both `manifests` (an index) and `config`/`layers` (a manifest); distribution and containers/image refuse such ambiguous documents (GHSA-77vh-xpmg-72qh). Keep one shape.');
   }
+  checkSchemaVersionToken(ctx);
   const expected = EXPECTED_MEDIA_TYPE[detection.kind];
   if (!expected) return;
   const mediaType = member(root, 'mediaType');
+  if (mediaType && mediaType.type !== 'string') {
+    ctx.report('wrong-type', mediaType, `\`mediaType\` must be a string, the media type \`${expected}\`, not ${mediaType.type}.`, [replaceValue(`Set ${expected}`, mediaType, expected)]);
+    return;
+  }
   if (detection.artifactManifest) {
     if (mediaType) {
       ctx.report('artifact-manifest-withdrawn', mediaType, `\`application/vnd.oci.artifact.manifest.v1+json\` existed only in image-spec 1.1.0-rc1/rc2 and was removed before 1.1.0; many clients and registries refuse it. Use \`${OCI_MANIFEST}\` with \`artifactType\`, and \`layers\` instead of \`blobs\`.`);
@@ -69,5 +74,31 @@ export function checkToolOutputFields(ctx: RuleContext): void {
     if (key) {
       ctx.report('tool-output-field', key, `\`${field}\` is not a member of a manifest or index; this looks like tool output (e.g. \`buildx imagetools inspect\`), not the bytes a registry stores, so its digest differs.`);
     }
+  }
+}
+
+/** `2.0` and `2e0` parse as 2, but Go's integer decoding refuses them. */
+function checkSchemaVersionToken(ctx: RuleContext): void {
+  const node = member(ctx.root, 'schemaVersion');
+  if (node?.type !== 'number' || ctx.doc.plainNumbers) return;
+  const raw = ctx.doc.text.slice(node.offset, node.offset + node.length);
+  if (Number.isInteger(node.value) && !/^-?(0|[1-9]\d*)$/.test(raw)) {
+    ctx.report('invalid-value', node, `\`schemaVersion\` must be written as the integer ${String(node.value)}, not \`${raw}\`; Go clients refuse a fraction or exponent here.`, [
+      { title: `Write ${String(node.value)}`, range: { start: node.offset, end: node.offset + node.length }, newText: String(node.value) },
+    ]);
+  }
+}
+
+/** OCI members at the top of a Docker document: Docker clients ignore them, strict parsers fail. */
+export function checkDockerTopLevelFields(ctx: RuleContext): void {
+  if (ctx.kind !== 'docker-manifest' && ctx.kind !== 'docker-manifest-list') return;
+  for (const field of ['annotations', 'artifactType', 'subject']) {
+    const key: Node | undefined = propertyNode(ctx.root, field)?.children?.[0];
+    if (!key) continue;
+    ctx.report(
+      'docker-unsupported-field',
+      key,
+      `\`${field}\` is an OCI member that the Docker ${ctx.kind === 'docker-manifest' ? 'manifest' : 'manifest list'} format does not define; Docker clients ignore it and strict parsers fail on it. Use the OCI media types if you need it.`,
+    );
   }
 }
