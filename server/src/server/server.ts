@@ -65,7 +65,7 @@ export function startServer(connection: Connection): void {
       const parsed = current.validateEnable ? parsedFor(document) : undefined;
       // The service gives package.json, tsconfig.json and the like no diagnostics at all.
       if (parsed) {
-        diagnostics = toLspDiagnostics(parsed.text, validateDocument(parsed, { rules: current.rules, context }));
+        diagnostics = toLspDiagnostics(parsed.text, validateDocument(parsed, { rules: current.rules, context, maxValidationSize: current.maxValidationSize }));
       }
     } catch (error) {
       logError(log, `Validating ${uri} failed`, error);

@@ -1,4 +1,4 @@
-import { DIAGNOSTIC_CODES, type RuleSetting } from '../service';
+import { DEFAULT_MAX_VALIDATION_SIZE, DIAGNOSTIC_CODES, type RuleSetting } from '../service';
 
 /** The configuration section the client owns; keys below are relative to it. */
 export const SETTINGS_SECTION = 'imageManifest';
@@ -8,14 +8,17 @@ export interface ServerSettings {
   readonly validateEnable: boolean;
   /** `imageManifest.rules`: per-code severity or 'off', handed to the validator as is. */
   readonly rules: Readonly<Record<string, RuleSetting>>;
+  /** `imageManifest.maxValidationSize`: above this many characters only syntax and structure are checked. */
+  readonly maxValidationSize: number;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { validateEnable: true, rules: {} };
+export const DEFAULT_SETTINGS: ServerSettings = { validateEnable: true, rules: {}, maxValidationSize: DEFAULT_MAX_VALIDATION_SIZE };
 
 /** What one source of settings said; absent fields leave the lower layer in place. */
 export interface PartialSettings {
   validateEnable?: boolean;
   rules?: Record<string, RuleSetting>;
+  maxValidationSize?: number;
 }
 
 const RULE_SETTINGS: ReadonlySet<string> = new Set<RuleSetting>(['off', 'error', 'warning', 'information', 'hint']);
@@ -42,7 +45,7 @@ export function extractSection(payload: unknown): unknown {
     }
   }
   if (found) return flattened;
-  if ('validate' in payload || 'rules' in payload || 'validate.enable' in payload) return payload;
+  if ('validate' in payload || 'rules' in payload || 'validate.enable' in payload || 'maxValidationSize' in payload) return payload;
   return undefined;
 }
 
@@ -86,18 +89,25 @@ export function readSection(section: unknown, warn: (problem: string) => void): 
       }
     }
   }
+  const maxSize = section['maxValidationSize'];
+  if (maxSize !== undefined && maxSize !== null) {
+    if (typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize >= 0) result.maxValidationSize = maxSize;
+    else warn(`"${SETTINGS_SECTION}.maxValidationSize" should be a number of characters (0 or more), got ${describe(maxSize)}; ignored.`);
+  }
   return result;
 }
 
 /** Later layers win field by field; rules merge code by code. */
 export function mergeSettings(...layers: PartialSettings[]): ServerSettings {
   let validateEnable = DEFAULT_SETTINGS.validateEnable;
+  let maxValidationSize = DEFAULT_SETTINGS.maxValidationSize;
   const rules: Record<string, RuleSetting> = {};
   for (const layer of layers) {
     if (layer.validateEnable !== undefined) validateEnable = layer.validateEnable;
+    if (layer.maxValidationSize !== undefined) maxValidationSize = layer.maxValidationSize;
     if (layer.rules) Object.assign(rules, layer.rules);
   }
-  return { validateEnable, rules };
+  return { validateEnable, rules, maxValidationSize };
 }
 
 function describe(value: unknown): string {

@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   'schema1-deprecated': { severity: 'information', summary: 'Docker schema 1 is deprecated; Docker 27+, containerd 2 and distribution 3 refuse it.', href: 'https://distribution.github.io/distribution/spec/deprecated-schema-v1/' },
   'schema1-history-count': { severity: 'error', summary: 'A schema 1 manifest whose `history` and `fsLayers` differ in length; docker and containers/image refuse it.', href: 'https://distribution.github.io/distribution/spec/deprecated-schema-v1/' },
   'artifact-manifest-withdrawn': { severity: 'warning', summary: 'The OCI artifact manifest was withdrawn before image-spec 1.1.0.', href: `${IS}/manifest.md#guidelines-for-artifact-usage` },
+  'validation-limited': { severity: 'information', summary: 'The document is larger than `imageManifest.maxValidationSize`: only syntax and structure were checked.', href: 'https://github.com/opencontainers/image-spec/blob/main/manifest.md' },
   'tool-output-field': { severity: 'information', summary: 'A top-level `digest`/`size` is not part of the format: this looks like tool output, not the stored bytes.', href: `${IS}/considerations.md#extensibility` },
   // Structure, from the JSON Schemas in schemas/
   'missing-property': { severity: 'error', summary: 'A required member is missing.', href: `${IS}/descriptor.md#properties` },

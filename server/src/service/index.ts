@@ -4,7 +4,7 @@
  */
 export * from './types';
 export { parseDocument, type ParsedDocument } from './parse';
-export { validateDocument } from './validate';
+export { validateDocument, DEFAULT_MAX_VALIDATION_SIZE } from './validate';
 export { LineIndex } from './line-index';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type CodeInfo } from './codes';
 export { MEDIA_TYPES, mediaTypeInfo, type MediaTypeInfo } from './media-types';

@@ -48,6 +48,8 @@ export interface ValidationOptions {
   rules?: Record<string, RuleSetting>;
   /** Where the document sits, when known: lets layout-only rules apply. */
   context?: DocumentContext;
+  /** Above this many characters only syntax and structure are checked (default 20,000,000). */
+  maxValidationSize?: number;
 }
 
 export interface DocumentContext {

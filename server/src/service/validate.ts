@@ -13,6 +13,11 @@ import { checkStructure } from './rules/structure';
 import { checkDuplicateKeys, checkSyntax } from './rules/syntax';
 import type { ManifestDiagnostic, RuleSetting, ValidationOptions } from './types';
 
+/** Checked whatever the size: what the document is, whether it parses, and its structure. */
+const ESSENTIAL_RULES = new Set<(ctx: RuleContext) => void>([checkSyntax, checkDuplicateKeys, checkDocumentKind, checkStructure]);
+
+export const DEFAULT_MAX_VALIDATION_SIZE = 20_000_000;
+
 /** Rules in the order their findings read best; each is a function of the one parse. */
 const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
   checkSyntax,
@@ -39,7 +44,12 @@ export function validateDocument(doc: ParsedDocument, options: ValidationOptions
   if (doc.tooDeep) return tooDeepDiagnostics(doc, options);
   if (doc.detection.kind === 'unknown' || !doc.root) return [];
   const ctx = new RuleContext(doc, options.context);
-  for (const rule of RULES) rule(ctx);
+  const limit = options.maxValidationSize ?? DEFAULT_MAX_VALIDATION_SIZE;
+  const limited = doc.text.length > limit;
+  for (const rule of RULES) if (!limited || ESSENTIAL_RULES.has(rule)) rule(ctx);
+  if (limited) {
+    ctx.report('validation-limited', { start: doc.root.offset, end: doc.root.offset + 1 }, `This document has ${doc.text.length.toLocaleString('en-US')} characters, more than \`imageManifest.maxValidationSize\` (${limit.toLocaleString('en-US')}): only JSON syntax and structure were checked. Raise the setting to check everything.`);
+  }
   return applyRuleSettings(ctx.results(), options.rules).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
 }
 
