@@ -19,6 +19,8 @@ export const ENV = {
   results: 'IMAGE_MANIFEST_TEST_RESULTS',
   extensionRoot: 'IMAGE_MANIFEST_TEST_EXTENSION_ROOT',
   scenes: 'IMAGE_MANIFEST_SCENES_DIR',
+  /** '1' or '0': whether the launcher opened the folder trusted; unset when it cannot tell. */
+  trusted: 'IMAGE_MANIFEST_TEST_TRUSTED',
 };
 
 export function log(message) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Runs the in-editor suite (test/vscode) in a real VS Code without internet: the VS Code server
 // from the npm package `code-server`, driven by Debian's chromium through playwright-core. See
-// shared VSCODE-TESTING.md for the recipe this follows.
+// test/vscode/README.md for how it works.
 //
 //   node scripts/vscode-test/offline.mjs                      test the working tree (dist/ bundles)
 //   node scripts/vscode-test/offline.mjs --vsix <file>        test an installed .vsix instead
 //   node scripts/vscode-test/offline.mjs --packaged           same, with the `npm run package` output
 //   node scripts/vscode-test/offline.mjs --screenshots docs   also save README screenshots there
+//   --trusted                                                 trust the folder (default: Restricted Mode)
 //   --keep                                                    keep the temporary folder and its logs
 //
 // Environment: IMAGE_MANIFEST_VSCODE_CACHE (where VS Code is installed once),
@@ -272,6 +273,7 @@ async function main() {
       packaged: { type: 'boolean', default: false },
       screenshots: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      trusted: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -326,10 +328,13 @@ async function main() {
     [ENV.results]: resultsFile,
     [ENV.extensionRoot]: extensionRoot,
     [ENV.scenes]: dirs.scenes,
+    [ENV.trusted]: values.trusted ? '1' : '0',
   };
   const started = Date.now();
-  const server = await startServer(vscode, dirs, env);
-  log(`VS Code server on 127.0.0.1:${server.port}; testing ${vsix ? path.basename(vsix) : 'the working tree'}`);
+  // A folder opened this way starts in Restricted Mode, which is how users first meet the
+  // extension, so that is the default; --trusted covers the other half.
+  const server = await startServer(vscode, dirs, env, { extraArgs: values.trusted ? ['--disable-workspace-trust'] : [] });
+  log(`VS Code server on 127.0.0.1:${server.port}; testing ${vsix ? path.basename(vsix) : 'the working tree'} in ${values.trusted ? 'a trusted folder' : 'Restricted Mode'}`);
   const browserHandle = await launchBrowser(dirs);
   const folder = copyWorkspace(path.join(tmp, 'workspace'));
 

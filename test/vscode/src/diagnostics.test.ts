@@ -48,6 +48,14 @@ suite('image-manifest in VS Code', () => {
     }
   });
 
+  test('runs in the workspace-trust state the launcher asked for', function () {
+    // Guards the claim that the suite passes in Restricted Mode: without it, a launcher change
+    // could silently trust the folder and the Restricted Mode run would prove nothing.
+    const expected = process.env['IMAGE_MANIFEST_TEST_TRUSTED'];
+    if (expected === undefined) this.skip();
+    assert.equal(vscode.workspace.isTrusted, expected === '1');
+  });
+
   test('a broken manifest gets image-manifest diagnostics with stable codes on the offending nodes', async () => {
     const uri = await freshCopy('broken-oci-manifest.json');
     const document = await open(uri);
@@ -70,6 +78,21 @@ suite('image-manifest in VS Code', () => {
     assert.equal(duplicate.severity, vscode.DiagnosticSeverity.Warning);
     // The second occurrence is the one to remove.
     assert.equal(duplicate.range.start.line, lineOf(document, DUPLICATE_LINE));
+  });
+
+  test('structural checks run: the server finds the JSON Schemas next to its bundle', async () => {
+    // `missing-property` comes only from the schemas/ folder that the server loads at run time;
+    // in a .vsix run this proves the folder was packaged where the bundled server looks for it.
+    const uri = await freshCopy('layer-without-size.json');
+    const document = await open(uri);
+    const diagnostics = await waitForDiagnostics(uri, 'missing-property', hasCode('missing-property'));
+    const missing = diagnostics.filter((d) => codeOf(d) === 'missing-property');
+    assert.equal(missing.length, 1, missing.map((d) => d.message).join('\n'));
+    assert.equal(missing[0]?.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(missing[0]?.message ?? '', /\bsize\b/);
+    // On the layer descriptor that lacks it, not on the document as a whole.
+    const layerStart = document.positionAt(document.getText().indexOf('{', document.getText().indexOf('"layers"')));
+    assert.ok(missing[0]?.range.start.isAfterOrEqual(layerStart), `range starts at ${JSON.stringify(missing[0]?.range.start)}`);
   });
 
   test('a valid OCI manifest from a registry gets no errors', async () => {
