@@ -1,0 +1,148 @@
+/**
+ * Checks across the documents of an OCI image layout (image-spec descriptor.md: a descriptor's
+ * `mediaType` is that of the referenced content; image-index.md platform vs config.md), given the
+ * layout's blobs through the context. Missing blobs are allowed (image-layout.md).
+ */
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  MT,
+  atLeast,
+  check,
+  dockerManifest,
+  formatDiagnostics,
+  imageConfig,
+  json,
+  memoryBlobs,
+  ociIndex,
+  ociManifest,
+  platformChild,
+  runRuleCases,
+  sha256,
+  type RuleCase,
+} from '../helpers/diagnostics';
+
+type Json = Record<string, any>;
+
+const amd64Config = json(imageConfig());
+const arm64Config = json({ ...imageConfig(), architecture: 'arm64', variant: 'v8' });
+
+function manifestFor(config: string): string {
+  return json({ ...ociManifest(), config: { mediaType: MT.ociConfig, digest: sha256(config), size: Buffer.byteLength(config) } });
+}
+
+const amd64Manifest = manifestFor(amd64Config);
+const arm64Manifest = manifestFor(arm64Config);
+const dockerV2s2 = json(dockerManifest());
+const nestedIndex = json({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: [] });
+
+const store = memoryBlobs([amd64Config, arm64Config, amd64Manifest, arm64Manifest, dockerV2s2, nestedIndex]);
+const layout = { context: { isLayoutIndex: true, blobs: store } };
+
+function child(mediaType: string, text: string, extra: Json = {}): Json {
+  return { mediaType, digest: sha256(text), size: Buffer.byteLength(text), ...extra };
+}
+
+function layoutIndex(...children: Json[]): string {
+  return json({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: children });
+}
+
+export const CASES: RuleCase[] = [
+  {
+    // Reported 13: index.json says OCI manifest, the blob is a Docker v2s2 manifest.
+    name: 'index entry says OCI manifest, the blob is a Docker manifest',
+    code: 'layout-media-type-mismatch',
+    severity: 'error',
+    bad: layoutIndex(child(MT.ociManifest, dockerV2s2)),
+    good: layoutIndex(child(MT.ociManifest, amd64Manifest)),
+    where: [{ path: '$.manifests[0].mediaType', text: JSON.stringify(MT.ociManifest) }],
+    fix: true,
+    options: layout,
+  },
+  {
+    name: 'index entry says OCI manifest, the blob is an index',
+    code: 'layout-media-type-mismatch',
+    severity: 'error',
+    bad: layoutIndex(child(MT.ociManifest, nestedIndex)),
+    good: layoutIndex(child(MT.ociIndex, nestedIndex)),
+    where: [{ path: '$.manifests[0].mediaType', text: JSON.stringify(MT.ociManifest) }],
+    fix: true,
+    options: layout,
+  },
+  {
+    // Reported 14: platform arm64/v8 for a manifest whose config says amd64.
+    name: 'platform architecture differs from the referenced config',
+    code: 'layout-platform-mismatch',
+    severity: 'warning',
+    bad: layoutIndex(
+      child(MT.ociManifest, amd64Manifest, { platform: { architecture: 'amd64', os: 'linux' } }),
+      child(MT.ociManifest, amd64Manifest, { platform: { architecture: 'arm64', os: 'linux' } }),
+    ),
+    good: layoutIndex(
+      child(MT.ociManifest, amd64Manifest, { platform: { architecture: 'amd64', os: 'linux' } }),
+      child(MT.ociManifest, arm64Manifest, { platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } }),
+    ),
+    where: [{ path: '$.manifests[1].platform.architecture', text: '"arm64"' }],
+    options: layout,
+  },
+  {
+    name: 'platform os differs from the referenced config',
+    code: 'layout-platform-mismatch',
+    severity: 'warning',
+    bad: layoutIndex(child(MT.ociManifest, amd64Manifest, { platform: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.20348.1' } })),
+    good: layoutIndex(child(MT.ociManifest, amd64Manifest, { platform: { architecture: 'amd64', os: 'linux' } })),
+    where: [{ path: '$.manifests[0].platform.os', text: '"windows"' }],
+    options: layout,
+  },
+];
+
+if (require.main === module) {
+  runRuleCases(CASES);
+
+  describe('the layout index.json', () => {
+    // image-layout.md: index.json is the layout's entry point and MUST be an image index (SPEC.md:
+    // "index.json beside oci-layout: an OCI index"). No code in codes.ts names this yet.
+    it('an image manifest as index.json is an error', () => {
+      const all = check(json(ociManifest()), { context: { isLayoutIndex: true } });
+      assert.ok(all.some((d) => d.severity === 'error'), formatDiagnostics(all));
+    });
+
+    it('an OCI index as index.json is fine', () => {
+      const all = check(json(ociIndex()), { context: { isLayoutIndex: true } });
+      assert.deepEqual(all.filter(atLeast('warning')), [], formatDiagnostics(all));
+    });
+  });
+
+  describe('layout cross-checks stay silent where they cannot or need not judge', () => {
+    it('a missing blob is allowed', () => {
+      const text = layoutIndex(child(MT.ociManifest, 'not in the store'));
+      const all = check(text, layout);
+      assert.deepEqual(all.filter(atLeast('warning')), [], formatDiagnostics(all));
+    });
+
+    it('without blobs in the context, the single-document checks only', () => {
+      const text = layoutIndex(child(MT.ociManifest, dockerV2s2));
+      const all = check(text);
+      assert.deepEqual(all.filter(atLeast('warning')), [], formatDiagnostics(all));
+    });
+
+    it('a blob that is not JSON is not a mismatch', () => {
+      const binary = '\u0000\u0001gzip';
+      const blobs = memoryBlobs([binary]);
+      const text = layoutIndex(child(MT.ociManifest, binary));
+      const all = check(text, { context: { isLayoutIndex: true, blobs } });
+      assert.deepEqual(all.filter(atLeast('warning')), [], formatDiagnostics(all));
+    });
+
+    it('the cross-check really reads the blobs', () => {
+      const blobs = memoryBlobs([dockerV2s2]);
+      check(layoutIndex(child(MT.ociManifest, dockerV2s2)), { context: { isLayoutIndex: true, blobs } });
+      assert.ok(blobs.requested.includes(sha256(dockerV2s2)));
+    });
+
+    it('a matching Docker list entry in an OCI index is no media-type mismatch', () => {
+      const text = json({ ...ociIndex(), manifests: [platformChild(MT.dockerManifest, 'x', { architecture: 'amd64', os: 'linux' })] });
+      assert.ok(!check(text, layout).some((d) => d.code === 'layout-media-type-mismatch'));
+    });
+  });
+}
