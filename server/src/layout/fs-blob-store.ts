@@ -26,21 +26,58 @@ export class FileSystemBlobStore implements BlobStore {
     return path.join(this.root, 'blobs', algorithm, encoded);
   }
 
+  /** A regular file inside the layout for `digest`, or why not. */
+  private resolve(digest: string): { file: string; size: number; mtimeMs: number } | 'missing' | undefined {
+    const file = this.blobPath(digest);
+    if (!file) return undefined;
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : undefined;
+    }
+    if (!real.startsWith(this.realRoot + path.sep)) return undefined;
+    try {
+      const stat = fs.statSync(real);
+      return stat.isFile() ? { file: real, size: stat.size, mtimeMs: stat.mtimeMs } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  stat(digest: string): { size: number } | 'missing' | undefined {
+    const found = this.resolve(digest);
+    return found === 'missing' || found === undefined ? found : { size: found.size };
+  }
+
+  head(digest: string, bytes: number): Uint8Array | undefined {
+    const found = this.resolve(digest);
+    if (found === 'missing' || found === undefined) return undefined;
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(found.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const buffer = Buffer.alloc(Math.min(bytes, found.size));
+      const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, read);
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
   private readonly texts = new Map<string, { mtimeMs: number; size: number; text: string }>();
 
   readText(digest: string, maxBytes: number): string | undefined {
-    const file = this.blobPath(digest);
-    if (!file) return undefined;
+    const found = this.resolve(digest);
+    if (found === 'missing' || found === undefined || found.size > maxBytes) return undefined;
+    const real = found.file;
     try {
-      const real = fs.realpathSync(file);
-      if (!real.startsWith(this.realRoot + path.sep)) return undefined;
-      const stat = fs.statSync(real);
-      if (!stat.isFile() || stat.size > maxBytes) return undefined;
       const cached = this.texts.get(real);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+      if (cached && cached.mtimeMs === found.mtimeMs && cached.size === found.size) return cached.text;
       const text = fs.readFileSync(real, 'utf8');
       if (this.texts.size >= MAX_CACHED_BLOBS) this.texts.delete(this.texts.keys().next().value as string);
-      this.texts.set(real, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      this.texts.set(real, { mtimeMs: found.mtimeMs, size: found.size, text });
       return text;
     } catch {
       return undefined;

@@ -73,6 +73,10 @@ export const DIAGNOSTIC_CODES = {
   'invalid-exposed-port': { severity: 'warning', summary: 'An `ExposedPorts` key that is not `port`, `port/tcp` or `port/udp`.', href: `${IS}/config.md#properties` },
   // Across the documents of an OCI image layout
   'layout-media-type-mismatch': { severity: 'error', summary: 'A descriptor\'s `mediaType` differs from the media type of the blob it points to.', href: `${IS}/descriptor.md#properties` },
+  'blob-missing': { severity: 'information', summary: 'The layout has no blob for this digest (allowed: layouts may leave blobs out).', href: `${IS}/image-layout.md#blobs` },
+  'blob-size-mismatch': { severity: 'error', summary: 'The blob in the layout has a different size than the descriptor says.', href: `${IS}/descriptor.md#properties` },
+  'blob-content-mismatch': { severity: 'error', summary: 'The blob\'s content is not what the descriptor\'s media type says (e.g. zstd data declared as gzip, a tarball declared as JSON).', href: `${IS}/descriptor.md#properties` },
+  'layout-layer-count': { severity: 'error', summary: 'The image config\'s `rootfs.diff_ids` and the manifest\'s `layers` differ in number; runtimes cannot unpack the image.', href: `${IS}/config.md#properties` },
   'layout-platform-mismatch': { severity: 'warning', summary: 'An index entry\'s `platform` differs from the os/architecture/variant in the referenced image config.', href: `${IS}/image-index.md#image-index-property-descriptions` },
 } as const satisfies Record<string, CodeInfo>;
 

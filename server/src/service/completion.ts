@@ -486,9 +486,7 @@ export function mediaTypeDocumentation(info: MediaTypeInfo): string {
 }
 
 function mediaTypeCandidates(infos: readonly MediaTypeInfo[], context: Context): Candidate[] {
-  return infos
-    .filter((info) => info.mediaType !== context.cursor.currentValue)
-    .map((info, index) => ({
+  return infos.map((info, index) => ({
       label: info.mediaType,
       kind: 'enumMember',
       snippet: stringSnippet(info.mediaType),

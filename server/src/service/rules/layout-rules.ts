@@ -1,8 +1,9 @@
 import type { Node } from 'jsonc-parser';
-import { collectDescriptors } from '../descriptors';
+import { sniffFormat, type BlobFormat, type BlobStore } from '../blob-store';
+import { collectDescriptors, type DescriptorRef } from '../descriptors';
 import { isValidDigest } from '../digest';
-import { isObject, member, stringMember } from '../json-tree';
-import { mediaTypeInfo } from '../media-types';
+import { elements, isObject, member, propertyNode, stringMember } from '../json-tree';
+import { isImageConfigType, mediaTypeInfo, type MediaTypeInfo } from '../media-types';
 import { parseDocument, type ParsedDocument } from '../parse';
 import { replaceValue, type RuleContext } from './context';
 
@@ -34,9 +35,12 @@ export function checkLayoutReferences(ctx: RuleContext): void {
   };
 
   let budget = MAX_CROSS_CHECKED;
+  const imageConfig = isImageConfigType(stringMember(member(ctx.root, 'config'), 'mediaType') ?? '');
   for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
-    if (ref.role !== 'manifest' && ref.role !== 'subject') continue;
     if (budget-- <= 0) break;
+    if (!checkBlobPresence(ctx, ref, blobs, imageConfig)) continue;
+    if (ref.role === 'config') checkConfigAgainstLayers(ctx, ref.node, load);
+    if (ref.role !== 'manifest' && ref.role !== 'subject') continue;
     const mediaTypeNode = member(ref.node, 'mediaType');
     const declared = mediaTypeNode?.type === 'string' ? (mediaTypeNode.value as string) : undefined;
     const role = declared ? mediaTypeInfo(declared)?.role : undefined;
@@ -56,6 +60,81 @@ export function checkLayoutReferences(ctx: RuleContext): void {
     const platform = member(ref.node, 'platform');
     if (ref.role === 'manifest' && isObject(platform)) checkPlatformAgainstConfig(ctx, platform, child, load);
   }
+}
+
+/** Whether the blob is there with the declared size (and, for layers of images, format). */
+function checkBlobPresence(ctx: RuleContext, ref: DescriptorRef, blobs: BlobStore, imageConfig: boolean): boolean {
+  const digestNode = member(ref.node, 'digest');
+  const digest = digestNode?.type === 'string' ? (digestNode.value as string) : undefined;
+  if (!digestNode || !digest || !isValidDigest(digest)) return false;
+  const stat = blobs.stat(digest);
+  if (stat === undefined) return false;
+  if (stat === 'missing') {
+    ctx.report('blob-missing', digestNode, `The layout has no blob \`blobs/${digest.replace(':', '/')}\`; the spec allows layouts to leave blobs out, but this content cannot be read from here.`);
+    return false;
+  }
+  const sizeNode = member(ref.node, 'size');
+  if (sizeNode?.type === 'number' && Number.isInteger(sizeNode.value) && sizeNode.value !== stat.size) {
+    ctx.report('blob-size-mismatch', sizeNode, `The descriptor says ${String(sizeNode.value)} bytes, but the blob in the layout has ${stat.size}; clients refuse content whose size does not match (containerd: "failed size validation").`, [
+      replaceValue(`Set size ${stat.size}`, sizeNode, stat.size),
+    ]);
+    return false;
+  }
+  const mediaTypeNode = member(ref.node, 'mediaType');
+  const info = mediaTypeNode?.type === 'string' ? mediaTypeInfo(mediaTypeNode.value as string) : undefined;
+  if (!mediaTypeNode || !info || info.encrypted) return true;
+  const expected = expectedFormats(info, ref.role === 'layer' && imageConfig);
+  if (!expected) return true;
+  const head = blobs.head(digest, 512);
+  if (!head || head.length === 0) return true;
+  const actual = sniffFormat(head);
+  if (actual === 'unknown' || expected.includes(actual)) return true;
+  ctx.report(
+    'blob-content-mismatch',
+    mediaTypeNode,
+    `\`${info.mediaType}\` says ${describeFormats(expected)}, but the blob is ${FORMAT_WORDS[actual]}; clients that trust the media type fail to read it.`,
+  );
+  return false;
+}
+
+const FORMAT_WORDS: Record<BlobFormat, string> = {
+  gzip: 'gzip-compressed data',
+  zstd: 'zstd-compressed data',
+  tar: 'an uncompressed tar archive',
+  json: 'JSON',
+  unknown: 'something else',
+};
+
+function describeFormats(formats: readonly BlobFormat[]): string {
+  return formats.map((format) => FORMAT_WORDS[format]).join(' or ');
+}
+
+/** The formats a blob of this media type may have; undefined when the type does not pin one. */
+function expectedFormats(info: MediaTypeInfo, filesystemLayer: boolean): readonly BlobFormat[] | undefined {
+  if (info.role === 'manifest' || info.role === 'index' || info.role === 'config' || info.role === 'empty') {
+    return info.format === 'json' ? ['json'] : undefined;
+  }
+  if (info.role !== 'layer' || !filesystemLayer) return undefined;
+  if (info.compression === 'gzip') return ['gzip'];
+  if (info.compression === 'zstd') return ['zstd'];
+  // An uncompressed layer must at least not be compressed.
+  return ['tar', 'json'];
+}
+
+/** diff_ids of the config and layers of the manifest pair one to one. */
+function checkConfigAgainstLayers(ctx: RuleContext, configDescriptor: Node, load: (digest: string | undefined) => ParsedDocument | undefined): void {
+  if (ctx.kind !== 'oci-manifest' && ctx.kind !== 'docker-manifest') return;
+  if (!isImageConfigType(stringMember(configDescriptor, 'mediaType') ?? '')) return;
+  const config = load(stringMember(configDescriptor, 'digest'));
+  if (!config || (config.detection.kind !== 'oci-config' && config.detection.kind !== 'docker-config')) return;
+  const diffIds = member(member(config.root, 'rootfs'), 'diff_ids');
+  const layers = member(ctx.root, 'layers');
+  if (diffIds?.type !== 'array' || layers?.type !== 'array') return;
+  const diffCount = elements(diffIds).length;
+  const layerCount = elements(layers).length;
+  if (diffCount === layerCount) return;
+  const key = propertyNode(ctx.root, 'layers')?.children?.[0] ?? layers;
+  ctx.report('layout-layer-count', key, `The manifest has ${layerCount} ${layerCount === 1 ? 'layer' : 'layers'}, but its config's \`rootfs.diff_ids\` lists ${diffCount}; each layer needs its diff_id, and runtimes refuse to unpack the image otherwise.`);
 }
 
 function checkPlatformAgainstConfig(
