@@ -446,42 +446,77 @@ export function runValidDocuments(title: string, documents: ReadonlyArray<readon
 
 export interface TestBlobStore {
   readText(digest: string, maxBytes: number): string | undefined;
+  stat(digest: string): { size: number } | 'missing' | undefined;
+  head(digest: string, bytes: number): Uint8Array | undefined;
   /** Digests asked for, in order (to see that cross-checks really looked). */
   readonly requested: string[];
 }
 
-/** Blobs from a map digest → text. */
-export function memoryBlobs(texts: readonly string[]): TestBlobStore & { digestOf(text: string): string } {
-  const byDigest = new Map(texts.map((text) => [sha256(text), text]));
+/** Blobs from a list of contents, each stored under its sha256 digest. */
+export function memoryBlobs(contents: ReadonlyArray<string | Buffer>): TestBlobStore {
+  const byDigest = new Map(contents.map((content) => [sha256(content), Buffer.from(content)]));
   const requested: string[] = [];
   return {
     requested,
-    digestOf: (text: string) => sha256(text),
-    readText(digest: string, maxBytes: number) {
+    readText(digest, maxBytes) {
       requested.push(digest);
-      const text = byDigest.get(digest);
-      return text !== undefined && Buffer.byteLength(text) <= maxBytes ? text : undefined;
+      const bytes = byDigest.get(digest);
+      return bytes !== undefined && bytes.length <= maxBytes ? bytes.toString('utf8') : undefined;
+    },
+    stat(digest) {
+      requested.push(digest);
+      const bytes = byDigest.get(digest);
+      return bytes === undefined ? 'missing' : { size: bytes.length };
+    },
+    head(digest, count) {
+      requested.push(digest);
+      return byDigest.get(digest)?.subarray(0, count);
     },
   };
 }
 
-/** Blobs of the layout at `dir`. */
+/** Blobs of the layout at `dir`, read from `blobs/<alg>/<encoded>`. */
 export function layoutBlobs(dir: string): TestBlobStore {
   const requested: string[] = [];
+  const fileOf = (digest: string): string | undefined => {
+    const match = /^([a-z0-9]+):([a-f0-9]+)$/.exec(digest);
+    return match ? path.join(dir, 'blobs', match[1], match[2]) : undefined;
+  };
+  const statOf = (digest: string): fs.Stats | 'missing' | undefined => {
+    const file = fileOf(digest);
+    if (!file) return undefined;
+    try {
+      const stat = fs.lstatSync(file);
+      return stat.isFile() ? stat : undefined;
+    } catch {
+      return 'missing';
+    }
+  };
   return {
     requested,
-    readText(digest: string, maxBytes: number) {
+    readText(digest, maxBytes) {
       requested.push(digest);
-      const match = /^([a-z0-9]+):([a-f0-9]+)$/.exec(digest);
-      if (!match) return undefined;
-      const file = path.join(dir, 'blobs', match[1], match[2]);
+      const stat = statOf(digest);
+      if (stat === undefined || stat === 'missing' || stat.size > maxBytes) return undefined;
+      return fs.readFileSync(fileOf(digest) as string, 'utf8');
+    },
+    stat(digest) {
+      requested.push(digest);
+      const stat = statOf(digest);
+      return stat === undefined || stat === 'missing' ? stat : { size: stat.size };
+    },
+    head(digest, count) {
+      requested.push(digest);
+      const stat = statOf(digest);
+      if (stat === undefined || stat === 'missing') return undefined;
+      const buffer = Buffer.alloc(Math.min(count, stat.size));
+      const fd = fs.openSync(fileOf(digest) as string, 'r');
       try {
-        const stat = fs.statSync(file);
-        if (!stat.isFile() || stat.size > maxBytes) return undefined;
-        return fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
+        fs.readSync(fd, buffer, 0, buffer.length, 0);
+      } finally {
+        fs.closeSync(fd);
       }
+      return buffer;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import {
   MT,
   atLeast,
@@ -47,7 +48,74 @@ function layoutIndex(...children: Json[]): string {
   return json({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: children });
 }
 
+/** Blobs a manifest in the layout points to: its config and two gzip layers, and a zstd blob. */
+const layerA = gzipSync(Buffer.from('layer a'));
+const layerB = gzipSync(Buffer.from('layer b'));
+const zstdBlob = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x41, 0x00, 0x00]);
+const manifestStore = memoryBlobs([amd64Config, layerA, layerB, zstdBlob]);
+const inLayout = { context: { blobs: manifestStore } };
+
+function desc(mediaType: string, content: string | Buffer, extra: Json = {}): Json {
+  return { mediaType, digest: sha256(content), size: Buffer.byteLength(content), ...extra };
+}
+
+/** An OCI manifest in the layout: the amd64 config (2 diff_ids) and these layers. */
+function layoutManifest(...layers: Json[]): string {
+  return json({ ...ociManifest(), config: desc(MT.ociConfig, amd64Config), layers });
+}
+
 export const CASES: RuleCase[] = [
+  {
+    // image-layout.md: blobs MAY be missing (fulfilled by an external store): information only.
+    name: 'a layer blob the layout does not have',
+    code: 'blob-missing',
+    severity: 'information',
+    bad: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, 'not in the layout')),
+    good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)),
+    where: [{ path: '$.layers[1].digest', altPath: '$.layers[1]', text: [JSON.stringify(sha256('not in the layout')), '{'] }],
+    options: inLayout,
+  },
+  {
+    // descriptor.md: size is the size of the raw content; clients verify it.
+    name: 'a descriptor size that differs from the blob',
+    code: 'blob-size-mismatch',
+    severity: 'error',
+    bad: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB, { size: layerB.length + 1 })),
+    good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)),
+    where: [{ path: '$.layers[1].size', text: String(layerB.length + 1) }],
+    fix: true,
+    options: inLayout,
+  },
+  {
+    name: 'an index entry size that differs from the manifest blob',
+    code: 'blob-size-mismatch',
+    severity: 'error',
+    bad: layoutIndex(child(MT.ociManifest, amd64Manifest, { size: Buffer.byteLength(amd64Manifest) - 1 })),
+    good: layoutIndex(child(MT.ociManifest, amd64Manifest)),
+    where: [{ path: '$.manifests[0].size', text: String(Buffer.byteLength(amd64Manifest) - 1) }],
+    fix: true,
+    options: layout,
+  },
+  {
+    // descriptor.md: mediaType is the media type of the referenced content.
+    name: 'a +gzip layer whose blob is zstd data',
+    code: 'blob-content-mismatch',
+    severity: 'error',
+    bad: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, zstdBlob)),
+    good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc('application/vnd.oci.image.layer.v1.tar+zstd', zstdBlob)),
+    where: [{ path: '$.layers[1].mediaType', text: JSON.stringify(MT.ociLayerGzip) }],
+    options: inLayout,
+  },
+  {
+    // config.md rootfs.diff_ids pair with manifest.md layers (SPEC.md cross-checks).
+    name: 'fewer layers than the config has diff_ids',
+    code: 'layout-layer-count',
+    severity: 'error',
+    bad: layoutManifest(desc(MT.ociLayerGzip, layerA)),
+    good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)),
+    where: [{ path: '$.layers', altPath: '$.config', text: ['"layers"', '"config"'] }],
+    options: inLayout,
+  },
   {
     // Reported 13: index.json says OCI manifest, the blob is a Docker v2s2 manifest.
     name: 'index entry says OCI manifest, the blob is a Docker manifest',
