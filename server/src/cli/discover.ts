@@ -11,6 +11,12 @@ export interface Candidate {
   readonly explicit: boolean;
 }
 
+/** A directory entry with a document's name that is not read: a FIFO, device, socket or symlink. */
+export interface SkippedEntry {
+  readonly display: string;
+  readonly reason: string;
+}
+
 /** An input named on the command line that cannot be used; exit code 2. */
 export class InputError extends Error {}
 
@@ -25,9 +31,13 @@ const HEX_DIGEST = /^[0-9a-f]{32,}$/;
  * missing or unreadable input is a usage problem (thrown); problems below a directory are
  * returned as `errors` so one bad entry does not hide the rest of the tree.
  */
-export function discover(inputs: readonly string[]): { candidates: Candidate[]; errors: string[] } {
+export function discover(inputs: readonly string[]): { candidates: Candidate[]; errors: string[]; skipped: SkippedEntry[] } {
   const found = new Map<string, Candidate>();
   const errors: string[] = [];
+  const skippedByPath = new Map<string, SkippedEntry>();
+  const skip = (absolute: string, entry: SkippedEntry): void => {
+    if (!skippedByPath.has(absolute)) skippedByPath.set(absolute, entry);
+  };
   const add = (candidate: Candidate): void => {
     const existing = found.get(candidate.absolute);
     // A file both named and inside a named directory counts as named.
@@ -43,7 +53,7 @@ export function discover(inputs: readonly string[]): { candidates: Candidate[]; 
       throw new InputError(`cannot read '${input}': ${describeFsError(error)}`);
     }
     if (stat.isDirectory()) {
-      walk(path.resolve(input), input, add, errors);
+      walk(path.resolve(input), input, add, skip, errors);
     } else if (stat.isFile()) {
       add({ absolute: path.resolve(input), display: path.normalize(input), explicit: true });
     } else {
@@ -52,10 +62,17 @@ export function discover(inputs: readonly string[]): { candidates: Candidate[]; 
   }
 
   const candidates = [...found.values()].sort((a, b) => compare(a.display, b.display));
-  return { candidates, errors };
+  const skipped = [...skippedByPath.entries()].filter(([absolute]) => !found.has(absolute)).map(([, entry]) => entry);
+  return { candidates, errors, skipped: skipped.sort((a, b) => compare(a.display, b.display)) };
 }
 
-function walk(absolute: string, display: string, add: (candidate: Candidate) => void, errors: string[]): void {
+function walk(
+  absolute: string,
+  display: string,
+  add: (candidate: Candidate) => void,
+  skip: (absolute: string, entry: SkippedEntry) => void,
+  errors: string[],
+): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(absolute, { withFileTypes: true });
@@ -70,11 +87,22 @@ function walk(absolute: string, display: string, add: (candidate: Candidate) => 
     // one outside it is not ours to read (nor a loop to get lost in). Dirent types come from
     // lstat, so FIFOs, sockets and devices are neither files nor directories here.
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childDisplay, add, errors);
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childDisplay, add, skip, errors);
     } else if (entry.isFile() && isDocumentName(childAbsolute)) {
       add({ absolute: childAbsolute, display: childDisplay, explicit: false });
+    } else if (!entry.isFile() && isDocumentName(childAbsolute)) {
+      // Said in --verbose output, so a user who expected the file checked learns why it was not.
+      skip(childAbsolute, { display: childDisplay, reason: `${specialKind(entry)}, not read` });
     }
   }
+}
+
+function specialKind(entry: fs.Dirent): string {
+  if (entry.isSymbolicLink()) return 'a symbolic link (links inside a directory are not followed)';
+  if (entry.isFIFO()) return 'a FIFO (named pipe)';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  if (entry.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 /** Names that may hold a manifest, index, config or layout file; contents are sniffed later. */

@@ -1,6 +1,6 @@
 import { parseArgs, USAGE, UsageError, type Command } from './args';
-import { checkFile, defaultService, type Service } from './check';
-import { discover, InputError } from './discover';
+import { checkFile, defaultService, type FileResult, type Service } from './check';
+import { compare, discover, InputError } from './discover';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -48,8 +48,11 @@ export function run(argv: readonly string[], io: Io = processIo, service: Servic
 }
 
 function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Service): number {
-  const { candidates, errors } = discover(command.inputs);
-  const result: RunResult = { files: candidates.map((c) => checkFile(c, command.rules, service)), walkErrors: errors };
+  const { candidates, errors, skipped } = discover(command.inputs);
+  const files: FileResult[] = candidates.map((c) => checkFile(c, command.rules, service));
+  for (const entry of skipped) files.push({ status: 'skipped', path: entry.display, explicit: false, reason: entry.reason });
+  files.sort((a, b) => compare(a.path, b.path));
+  const result: RunResult = { files, walkErrors: errors };
 
   for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${message}\n`);
   for (const file of result.files) {
