@@ -136,6 +136,15 @@ export const CASES: RuleCase[] = [
     where: [{ path: '$.layers[0].annotations["org.opencontainer.image.title"]', text: '"org.opencontainer.image.title"' }],
     fix: true,
   },
+  {
+    // annotations.md Rules: keys SHOULD be named using a reverse domain notation (SHOULD → warning).
+    name: 'a key without a reverse-domain namespace',
+    code: 'annotation-key-namespace',
+    severity: 'warning',
+    bad: annotated({ version: '1.2.3' }),
+    good: annotated({ 'com.example.version': '1.2.3' }),
+    where: [{ path: '$.annotations.version', text: '"version"' }],
+  },
 ];
 
 export const VALID_ANNOTATION_DOCUMENTS: Array<[string, string]> = [

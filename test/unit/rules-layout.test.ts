@@ -162,6 +162,16 @@ export const CASES: RuleCase[] = [
     where: [{ path: '$.manifests[0].platform.os', text: '"windows"' }],
     options: layout,
   },
+  {
+    // image-layout.md: the index.json file MUST be an image index.
+    name: 'an image manifest as a layout index.json',
+    code: 'layout-index-kind',
+    severity: 'error',
+    bad: json(ociManifest()),
+    good: json(ociIndex()),
+    where: [{ path: '$.mediaType', text: JSON.stringify(MT.ociManifest) }],
+    options: { context: { isLayoutIndex: true } },
+  },
 ];
 
 if (require.main === module) {

@@ -4,15 +4,13 @@
  * several edits). Source actions are computed here: convert a whole manifest or index between Docker
  * and OCI media types, and add a missing top-level `mediaType` or `schemaVersion`.
  */
-import type { Node } from 'jsonc-parser';
-import { collectDescriptors } from './descriptors';
 import { documentFamily, isImageManifestKind, isIndexKind, mediaTypeForShape } from './document-facts';
-import { isObject, member } from './json-tree';
+import { isObject, member, valueOf } from './json-tree';
 import { equivalentInFamily } from './media-type-families';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, mediaTypeInfo } from './media-types';
 import type { ParsedDocument } from './parse';
 import { detectTextStyle, insertPropertyEdit, type TextEdit } from './text-style';
-import type { ManifestDiagnostic, OffsetRange } from './types';
+import type { DocumentKind, ManifestDiagnostic, OffsetRange } from './types';
 
 export type { TextEdit };
 
@@ -47,17 +45,23 @@ export function getCodeActions(
   range: OffsetRange,
   diagnostics: readonly ManifestDiagnostic[],
   only?: readonly string[],
+  options: { includeSource?: boolean } = {},
 ): CodeAction[] {
   void range;
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) actions.push(...quickFixesFor(diagnostic));
 
   const kind = parsed.detection.kind;
-  if (isObject(parsed.root) && (isImageManifestKind(kind) || isIndexKind(kind)) && !parsed.detection.ambiguous) {
-    const toOci = conversionEdits(parsed, 'oci');
-    const toDocker = conversionEdits(parsed, 'docker');
+  const wanted = (actionKind: string): boolean => !only?.length || only.some((prefix) => kindMatches(actionKind, prefix));
+  const sourceWanted =
+    options.includeSource !== false &&
+    (!only?.length || only.some((prefix) => kindMatches('source.imageManifest', prefix) || kindMatches(prefix, 'source.imageManifest')));
+  const mixing = diagnostics.filter((diagnostic) => MIXING_CODES.has(diagnostic.code));
+  const computeAny = sourceWanted || (wanted('quickfix') && diagnostics.some((d) => MIXING_CODES.has(d.code) || d.code === 'missing-media-type' || d.code === 'missing-property'));
+  if (computeAny && isObject(parsed.root) && (isImageManifestKind(kind) || isIndexKind(kind)) && !parsed.detection.ambiguous) {
+    const toOci = sourceWanted || mixing.length ? conversionEdits(parsed, 'oci') : undefined;
+    const toDocker = sourceWanted || mixing.length ? conversionEdits(parsed, 'docker') : undefined;
     // Besides the validator's fix for the one descriptor: fix the whole document at once.
-    const mixing = diagnostics.filter((diagnostic) => MIXING_CODES.has(diagnostic.code));
     if (mixing.length) {
       const target = mixing.some((d) => d.code === 'docker-manifest-oci-type') ? 'docker' : documentFamily(parsed);
       const edits = target === 'oci' ? toOci : toDocker;
@@ -118,51 +122,96 @@ export function quickFixesFor(diagnostic: ManifestDiagnostic): CodeAction[] {
 // ---------------------------------------------------------------------------------------------
 // Docker ⇄ OCI
 
+const MEDIA_TYPE_MEMBER = /"mediaType"\s*:\s*("(?:[^"\\\r\n]|\\.)*")/g;
+
+/** Where the media types of descriptors sit, by document kind. */
+function descriptorPaths(kind: DocumentKind): Array<{ key: string; array: boolean; anyType: boolean }> {
+  if (isIndexKind(kind)) return [{ key: 'manifests', array: true, anyType: true }, { key: 'subject', array: false, anyType: true }];
+  return [
+    { key: 'config', array: false, anyType: false },
+    { key: 'layers', array: true, anyType: false },
+    { key: 'subject', array: false, anyType: true },
+  ];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /**
  * Edits that turn every media type of the document (top level, config, layers, index entries) into
  * the other family's equivalent; undefined when something has no equivalent (an artifact, an OCI
- * 1.1 field Docker lacks) or nothing would change.
+ * 1.1 field Docker lacks) or nothing would change. Decided on the plain value; the offsets come
+ * from one scan of the text, so large indexes stay fast.
  */
 export function conversionEdits(parsed: ParsedDocument, target: 'oci' | 'docker'): TextEdit[] | undefined {
   const root = parsed.root;
   const kind = parsed.detection.kind;
   if (!isObject(root) || parsed.detection.artifactManifest) return undefined;
-  if (target === 'docker' && (member(root, 'subject') || member(root, 'artifactType'))) return undefined;
+  const value = parsed.value !== undefined ? parsed.value : valueOf(root);
+  if (!isRecord(value)) return undefined;
+  if (target === 'docker' && (value.subject !== undefined || value.artifactType !== undefined)) return undefined;
 
-  const edits: TextEdit[] = [];
-  const convert = (node: Node | undefined, allowUnknown: boolean): boolean => {
-    if (node?.type !== 'string') return allowUnknown;
-    const mediaType = node.value as string;
+  // What each descriptor's media type becomes (undefined: stays).
+  const replacements = new Map<string, string>();
+  let feasible = true;
+  const plan = (mediaType: unknown, anyType: boolean): void => {
+    if (typeof mediaType !== 'string') {
+      if (!anyType) feasible = false;
+      return;
+    }
     const info = mediaTypeInfo(mediaType);
-    if (info?.family === target) return true;
+    if (info?.family === target) return;
     const equivalent = equivalentInFamily(mediaType, target);
-    if (!equivalent) return allowUnknown && info === undefined;
-    edits.push({ range: { start: node.offset, end: node.offset + node.length }, newText: JSON.stringify(equivalent) });
-    return true;
+    if (equivalent) replacements.set(mediaType, equivalent);
+    else if (!(anyType && info === undefined)) feasible = false;
   };
-
-  for (const descriptor of collectDescriptors(root, kind)) {
-    const mediaType = member(descriptor.node, 'mediaType');
-    // Index entries may point at anything (unknown types stay); image parts must all convert.
-    const ok = convert(mediaType, descriptor.role === 'manifest' || descriptor.role === 'subject');
-    if (!ok) return undefined;
+  for (const { key, array, anyType } of descriptorPaths(kind)) {
+    const member = value[key];
+    if (member === undefined) continue;
+    const descriptors = array ? (Array.isArray(member) ? member : []) : [member];
+    for (const descriptor of descriptors) {
+      // Index entries may point at anything (unknown types stay); image parts must all convert.
+      if (isRecord(descriptor)) plan(descriptor.mediaType, anyType);
+      else if (!anyType) feasible = false;
+      if (!feasible) return undefined;
+    }
   }
-
   const topTarget = isIndexKind(kind)
     ? target === 'oci' ? OCI_INDEX : DOCKER_LIST
     : target === 'oci' ? OCI_MANIFEST : DOCKER_MANIFEST;
-  const top = member(root, 'mediaType');
-  if (top?.type === 'string') {
-    if (top.value !== topTarget) {
-      edits.push({ range: { start: top.offset, end: top.offset + top.length }, newText: JSON.stringify(topTarget) });
-    }
-  } else if (top) {
-    edits.push({ range: { start: top.offset, end: top.offset + top.length }, newText: JSON.stringify(topTarget) });
-  } else {
-    edits.push(insertPropertyEdit(parsed.text, root, 'mediaType', JSON.stringify(topTarget), detectTextStyle(parsed.text), 'schemaVersion'));
-  }
   // Only a replacement converts anything; inserting the missing mediaType alone is `addMediaType`.
-  if (!edits.some((edit) => edit.range.start !== edit.range.end)) return undefined;
+  const topChanges = value.mediaType !== undefined && value.mediaType !== topTarget;
+  if (!replacements.size && !topChanges) return undefined;
+
+  // Every `"mediaType": "<type with an equivalent>"` member: the top level, config, layers, index
+  // entries (and descriptors in extension fields, which deserve the same). A text scan keeps
+  // large indexes fast; string escapes such as `\/` are decoded before comparing.
+  const edits: TextEdit[] = [];
+  for (const match of parsed.text.matchAll(MEDIA_TYPE_MEMBER)) {
+    let literal: unknown;
+    try {
+      literal = JSON.parse(match[1]);
+    } catch {
+      continue;
+    }
+    if (typeof literal !== 'string') continue;
+    const replacement = equivalentInFamily(literal, target);
+    if (!replacement) continue;
+    const start = match.index! + match[0].length - match[1].length;
+    edits.push({ range: { start, end: start + match[1].length }, newText: JSON.stringify(replacement) });
+  }
+  const topValue = value.mediaType;
+  if (topValue === undefined) {
+    edits.push(insertPropertyEdit(parsed.text, root, 'mediaType', JSON.stringify(topTarget), detectTextStyle(parsed.text), 'schemaVersion'));
+  } else if (typeof topValue !== 'string' || (topValue !== topTarget && equivalentInFamily(topValue, target) !== topTarget)) {
+    // Not a type of the other family (empty, withdrawn, …): set it outright.
+    const top = member(root, 'mediaType')!;
+    const range = { start: top.offset, end: top.offset + top.length };
+    const index = edits.findIndex((edit) => edit.range.start === range.start);
+    if (index >= 0) edits.splice(index, 1);
+    edits.push({ range, newText: JSON.stringify(topTarget) });
+  }
   return edits.sort((a, b) => a.range.start - b.range.start);
 }
 

@@ -65,6 +65,7 @@ export const DIAGNOSTIC_CODES = {
   // Annotations
   'invalid-annotation-value': { severity: 'warning', summary: 'A predefined annotation whose value does not have the defined format.', href: `${IS}/annotations.md#pre-defined-annotation-keys` },
   'reserved-annotation-key': { severity: 'warning', summary: 'A key in the reserved `org.opencontainers` namespace that no released spec defines.', href: `${IS}/annotations.md#rules` },
+  'annotation-key-namespace': { severity: 'warning', summary: 'An annotation key without a reverse-domain namespace (e.g. `version` instead of `com.example.version`).', href: `${IS}/annotations.md#rules` },
   'annotation-key-typo': { severity: 'hint', summary: 'A key that looks like a misspelt `org.opencontainers.image.` key.', href: `${IS}/annotations.md#pre-defined-annotation-keys` },
   // Image configs
   'invalid-created': { severity: 'error', summary: '`created` is not an RFC 3339 date-time.', href: `${IS}/config.md#properties` },
@@ -77,6 +78,7 @@ export const DIAGNOSTIC_CODES = {
   'blob-size-mismatch': { severity: 'error', summary: 'The blob in the layout has a different size than the descriptor says.', href: `${IS}/descriptor.md#properties` },
   'blob-content-mismatch': { severity: 'error', summary: 'The blob\'s content is not what the descriptor\'s media type says (e.g. zstd data declared as gzip, a tarball declared as JSON).', href: `${IS}/descriptor.md#properties` },
   'layout-layer-count': { severity: 'error', summary: 'The image config\'s `rootfs.diff_ids` and the manifest\'s `layers` differ in number; runtimes cannot unpack the image.', href: `${IS}/config.md#properties` },
+  'layout-index-kind': { severity: 'error', summary: 'The `index.json` of an OCI image layout must be an image index.', href: `${IS}/image-layout.md#indexjson-file` },
   'layout-platform-mismatch': { severity: 'warning', summary: 'An index entry\'s `platform` differs from the os/architecture/variant in the referenced image config.', href: `${IS}/image-index.md#image-index-property-descriptions` },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -2,7 +2,7 @@
  * Completion: media types by context, digests, property names with their schema docs, descriptor
  * and platform snippets, platform values and annotation keys. Offsets in, offsets out.
  */
-import { createScanner, getLocation, type JSONPath, type Node } from 'jsonc-parser';
+import { createScanner, findNodeAtOffset, getLocation, getNodePath, type JSONPath, type Node } from 'jsonc-parser';
 import { ANNOTATION_KEYS, type AnnotationKeyInfo } from './annotation-keys';
 import {
   descriptorRoleAtPath,
@@ -10,14 +10,13 @@ import {
   isConfigKind,
   isImageManifestKind,
   isIndexKind,
-  looksLikeDigest,
   mediaTypeForShape,
   nodeAt,
   registeredDigestAlgorithms,
   type DescriptorRole,
 } from './document-facts';
 import { decodeBase64, sha256Hex } from './document-digest';
-import { elements, isObject, member, properties, stringMember } from './json-tree';
+import { isObject, member, properties, stringMember } from './json-tree';
 import {
   DOCKER_LIST,
   EMPTY_DIGEST,
@@ -105,10 +104,28 @@ interface Cursor {
 
 const STRUCTURAL = /[\s{}[\],:"]/;
 
-function analyseCursor(text: string, offset: number): Cursor | undefined {
+interface Located {
+  readonly cursor: Cursor;
+  /** The document's parse, or a parse of it with a placeholder where a key or value is half typed. */
+  readonly parsed: ParsedDocument;
+  /** Maps an offset of `parsed` back to the document's. */
+  readonly toOriginal: (offset: number) => number;
+}
+
+/**
+ * Where the cursor is: the token under it (scanned from the start of its line only: JSON strings
+ * never span lines), whether a key or a value is being typed, and the JSON path there. While a
+ * value or key is half typed the tree around it is wrong (an unterminated string eats the rest of
+ * the line, a missing value takes the next key), so the text is parsed once more with a placeholder
+ * in its place; offsets after the placeholder are mapped back for additional edits.
+ */
+function locateCursor(document: ParsedDocument, offset: number): Located | undefined {
+  const text = document.text;
+  let lineStart = offset;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
   const scanner = createScanner(text, true);
+  scanner.setPosition(lineStart);
   let covering: { kind: number; start: number; end: number; unterminated: boolean } | undefined;
-  let behindValue = false;
   for (let token = scanner.scan(); token !== 17 /* EOF */; token = scanner.scan()) {
     const start = scanner.getTokenOffset();
     const end = start + scanner.getTokenLength();
@@ -116,19 +133,19 @@ function analyseCursor(text: string, offset: number): Cursor | undefined {
     if (end < offset) continue;
     const unterminated = scanner.getTokenError() === 2 /* UnexpectedEndOfString */;
     if (token === 10 /* StringLiteral */) {
-      if (offset < end || unterminated) covering = { kind: token, start, end, unterminated };
-      else behindValue = true;
+      // Right after a closing quote there is nothing sensible to insert.
+      if (offset === end && !unterminated) return undefined;
+      covering = { kind: token, start, end, unterminated };
     } else if (token === 16 /* Unknown */ || token === 11 /* Numeric */ || token === 7 || token === 8 || token === 9) {
       covering = { kind: token, start, end, unterminated: false };
     }
   }
-  if (behindValue) return undefined; // right after a closing quote: nothing sensible to insert
 
   let replace: OffsetRange;
-  let quoted = false;
   let currentValue: string | undefined;
+  const quoted = covering?.kind === 10;
+  const complete = covering?.kind === 10 && !covering.unterminated;
   if (covering?.kind === 10) {
-    quoted = true;
     if (covering.unterminated) {
       let end = offset;
       while (end < covering.end && !STRUCTURAL.test(text[end])) end++;
@@ -149,28 +166,60 @@ function analyseCursor(text: string, offset: number): Cursor | undefined {
     replace = { start, end };
   }
 
-  const location = getLocation(text, offset);
-  const path = [...location.path];
-  const last = path[path.length - 1];
-  const isKey = typeof last === 'string' && location.isAtPropertyKey;
-
   scanner.setPosition(replace.end);
   const next = scanner.scan();
-  const keyHasColon = isKey && next === 6 /* Colon */;
+  const nextIsColon = next === 6; /* Colon */
   const needsComma = [1 /* { */, 3 /* [ */, 7, 8, 9, 10, 11, 16].includes(next);
 
-  return {
-    offset,
-    replace,
-    quoted,
-    isKey,
-    path: isKey ? path.slice(0, -1) : path,
-    keyHasColon,
-    needsComma,
-    keyOffset: isKey ? replace.start : undefined,
-    currentValue: isKey ? undefined : currentValue,
-    complete: covering?.kind === 10 && !covering.unterminated,
-  };
+  const base = { offset, replace, quoted, needsComma, complete };
+  if (complete) {
+    // The tree is right: the string node under the cursor says whether it is a key.
+    const node = document.root ? findNodeAtOffset(document.root, replace.start + 1) : undefined;
+    if (node?.type !== 'string' || node.offset !== replace.start) return undefined;
+    const parent = node.parent;
+    if (parent?.type === 'property' && parent.children?.[0] === node) {
+      const object = parent.parent;
+      if (!object) return undefined;
+      const cursor: Cursor = { ...base, isKey: true, path: getNodePath(object), keyHasColon: nextIsColon, keyOffset: replace.start };
+      return { cursor, parsed: document, toOriginal: (o) => o };
+    }
+    const cursor: Cursor = { ...base, isKey: false, path: getNodePath(node), keyHasColon: false, currentValue };
+    return { cursor, parsed: document, toOriginal: (o) => o };
+  }
+
+  // Key or value? Decided by what precedes the replaced text.
+  let before = replace.start - 1;
+  while (before >= 0 && /\s/.test(text[before])) before--;
+  const previous = text[before];
+  let isKey: boolean;
+  if (previous === '{') isKey = true;
+  else if (previous === ':' || previous === '[') isKey = false;
+  else if (previous === ',') {
+    const container = document.root ? findNodeAtOffset(document.root, replace.start) : undefined;
+    if (container?.type === 'object') isKey = true;
+    else if (container?.type === 'array') isKey = false;
+    else {
+      const location = getLocation(text, offset);
+      isKey = typeof location.path[location.path.length - 1] === 'string' && location.isAtPropertyKey;
+    }
+  } else {
+    return undefined; // after a value: a comma or colon is missing, nothing sensible to insert
+  }
+
+  const keyHasColon = isKey && nextIsColon;
+  const placeholder = isKey ? (keyHasColon ? '""' : '"":null') : 'null';
+  const patch = placeholder + (needsComma && !keyHasColon ? ',' : '');
+  const delta = patch.length - (replace.end - replace.start);
+  const parsed = parseDocument(text.slice(0, replace.start) + patch + text.slice(replace.end));
+  const toOriginal = (patchedOffset: number): number => (patchedOffset >= replace.start + patch.length ? patchedOffset - delta : patchedOffset);
+  const node = parsed.root ? findNodeAtOffset(parsed.root, replace.start + 1) : undefined;
+  if (!node || node.offset !== replace.start) return undefined;
+  if (isKey) {
+    const object = node.parent?.type === 'property' && node.parent.children?.[0] === node ? node.parent.parent : undefined;
+    if (!object) return undefined;
+    return { cursor: { ...base, isKey, path: getNodePath(object), keyHasColon, keyOffset: replace.start }, parsed, toOriginal };
+  }
+  return { cursor: { ...base, isKey, path: getNodePath(node), keyHasColon: false }, parsed, toOriginal };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,22 +283,12 @@ function isManifestBeingStarted(root: Node, cursor: Cursor): boolean {
 
 export function getCompletions(document: ParsedDocument, offset: number, options: CompletionOptions = {}): CompletionResult {
   if (!isObject(document.root)) return EMPTY_RESULT;
-  const cursor = analyseCursor(document.text, offset);
-  if (!cursor) return EMPTY_RESULT;
-
-  // While a value or key is half typed the tree around it is wrong (an unterminated string eats
-  // the rest of the line, a missing value takes the next key). Parse once more with a placeholder
-  // in its place; offsets after the placeholder are mapped back for additional edits.
-  let parsed = document;
-  let toOriginal = (patchedOffset: number): number => patchedOffset;
-  if (!cursor.complete) {
-    const placeholder = cursor.isKey ? (cursor.keyHasColon ? '""' : '"":null') : 'null';
-    const patch = placeholder + (cursor.needsComma && !cursor.keyHasColon ? ',' : '');
-    const { start, end } = cursor.replace;
-    const delta = patch.length - (end - start);
-    parsed = parseDocument(document.text.slice(0, start) + patch + document.text.slice(end));
-    toOriginal = (patchedOffset) => (patchedOffset >= start + patch.length ? patchedOffset - delta : patchedOffset);
-  }
+  // Other JSON (package.json, data files): nothing, and without parsing it again.
+  if (document.detection.kind === 'unknown' && properties(document.root).length > 3) return EMPTY_RESULT;
+  const located = locateCursor(document, offset);
+  if (!located) return EMPTY_RESULT;
+  const { cursor, toOriginal } = located;
+  let parsed = located.parsed;
   const root = parsed.root;
   if (!isObject(root)) return EMPTY_RESULT;
   let starter = false;
@@ -513,7 +552,7 @@ function digestPrefixCandidates(): Candidate[] {
 }
 
 function digestCandidates(context: Context, descriptor: Node | undefined): Candidate[] {
-  const { parsed, cursor } = context;
+  const { cursor } = context;
   const result: Candidate[] = [];
   const seen = new Set<string>(cursor.currentValue ? [cursor.currentValue] : []);
 
@@ -546,7 +585,7 @@ function digestCandidates(context: Context, descriptor: Node | undefined): Candi
   result.push(...digestPrefixCandidates());
 
   let added = 0;
-  for (const { digest, where } of documentDigests(parsed.root)) {
+  for (const { digest, where } of documentDigests(context)) {
     if (seen.has(digest) || added >= MAX_DOCUMENT_DIGESTS) continue;
     seen.add(digest);
     added++;
@@ -593,26 +632,34 @@ function sizeCandidates(descriptor: Node | undefined): Candidate[] {
   return result;
 }
 
-/** Digests the document mentions, in document order, with where they occur. */
-function documentDigests(root: Node | undefined): Array<{ digest: string; where: string }> {
+const DIGEST_IN_TEXT = /"((?:sha256|blake3):[a-f0-9]{64}|sha512:[a-f0-9]{128})"/g;
+
+/**
+ * Digests the document mentions, in document order, with where they occur (found in the text, so
+ * large documents stay fast; only the first few are placed in the tree).
+ */
+function documentDigests(context: Context): Array<{ digest: string; where: string }> {
+  const { parsed } = context;
   const result: Array<{ digest: string; where: string }> = [];
-  const walk = (node: Node, path: string): void => {
-    if (node.type === 'string') {
-      if (typeof node.value === 'string' && looksLikeDigest(node.value)) result.push({ digest: node.value, where: path || '$' });
-      return;
-    }
-    if (node.type === 'object') {
-      for (const [key, value] of properties(node)) {
-        if (!value) continue;
-        const name = String(key.value);
-        walk(value, /^[A-Za-z_$][\w$]*$/.test(name) ? (path ? `${path}.${name}` : name) : `${path}[${JSON.stringify(name)}]`);
-      }
-    } else if (node.type === 'array') {
-      elements(node).forEach((element, index) => walk(element, `${path}[${index}]`));
-    }
-  };
-  if (root) walk(root, '');
+  const seen = new Set<string>();
+  for (const match of parsed.text.matchAll(DIGEST_IN_TEXT)) {
+    const digest = match[1];
+    if (seen.has(digest)) continue;
+    seen.add(digest);
+    const node = parsed.root ? findNodeAtOffset(parsed.root, match.index! + 1) : undefined;
+    if (node?.type !== 'string' || node.offset !== match.index || node.parent?.children?.[0] === node) continue;
+    result.push({ digest, where: pathText(getNodePath(node)) });
+    if (result.length > MAX_DOCUMENT_DIGESTS) break;
+  }
   return result;
+}
+
+function pathText(path: JSONPath): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : /^[A-Za-z_$][\w$]*$/.test(segment) ? `${index ? '.' : ''}${segment}` : `[${JSON.stringify(segment)}]`,
+    )
+    .join('') || '$';
 }
 
 // ---- platforms

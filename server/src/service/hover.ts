@@ -361,21 +361,28 @@ function digestHover(parsed: ParsedDocument, digest: string, node: Node): string
     if (facts.algorithm !== 'sha256') lines.push(known.note);
   }
   if (digest === EMPTY_DIGEST) lines.push('The digest of the empty descriptor: the two bytes `{}`.');
-  const elsewhere = occurrences(parsed.root, digest).filter((other) => other !== node);
-  if (elsewhere.length) {
-    lines.push(`Also at: ${elsewhere.slice(0, 5).map((other) => `\`${pathText(getNodePath(other))}\``).join(', ')}${elsewhere.length > 5 ? ', …' : ''}`);
+  const elsewhere = occurrences(parsed, digest, node);
+  if (elsewhere.paths.length) {
+    lines.push(`Also at: ${elsewhere.paths.map((path) => `\`${pathText(path)}\``).join(', ')}${elsewhere.more ? ', …' : ''}`);
   }
   return lines.join('\n\n');
 }
 
-function occurrences(root: Node | undefined, value: string): Node[] {
-  const found: Node[] = [];
-  const walk = (node: Node): void => {
-    if (node.type === 'string' && node.value === value && node.parent?.children?.[0] !== node) found.push(node);
-    node.children?.forEach(walk);
-  };
-  if (root) walk(root);
-  return found;
+/** Where else the same string value occurs (found in the text, so large documents stay fast). */
+function occurrences(parsed: ParsedDocument, value: string, self: Node): { paths: JSONPath[]; more: boolean } {
+  const needle = JSON.stringify(value);
+  const paths: JSONPath[] = [];
+  let more = false;
+  for (let at = parsed.text.indexOf(needle); at >= 0; at = parsed.text.indexOf(needle, at + needle.length)) {
+    if (at === self.offset) continue;
+    if (paths.length === 5) {
+      more = true;
+      break;
+    }
+    const other = parsed.root ? findNodeAtOffset(parsed.root, at + 1) : undefined;
+    if (other?.type === 'string' && other.offset === at && other.parent?.children?.[0] !== other) paths.push(getNodePath(other));
+  }
+  return { paths, more };
 }
 
 function pathText(path: JSONPath): string {

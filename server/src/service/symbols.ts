@@ -51,7 +51,10 @@ export interface DocumentSymbol {
   readonly children?: DocumentSymbol[];
 }
 
-const MAX_CHILDREN = 5000;
+/** The outline lists at most this many entries of an array (then one `… N more` entry). */
+const MAX_CHILDREN = 1000;
+/** Above this many entries the outline leaves out their annotations (cheaper, and readable). */
+const NESTED_DETAIL_LIMIT = 1000;
 
 export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
   const root = parsed.root;
@@ -70,7 +73,7 @@ export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
       const array = member(root, key);
       if (!array) continue;
       const items = elements(array);
-      const children = items.slice(0, MAX_CHILDREN).map((layer, index) => layerSymbol(parsed, layer, index));
+      const children = withMore(items, array, (layer, index) => layerSymbol(parsed, layer, index, items.length <= NESTED_DETAIL_LIMIT));
       const total = items.reduce((sum, layer) => sum + (descriptorSize(parsed, layer)?.exact ?? 0n), 0n);
       push(memberSymbol(root, key, 'array', `${items.length} ${key === 'blobs' ? 'blob' : 'layer'}${items.length === 1 ? '' : 's'} · ${humanSize(total)}`, children));
     }
@@ -82,7 +85,7 @@ export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
     const array = member(root, 'manifests');
     if (array) {
       const items = elements(array);
-      const children = items.slice(0, MAX_CHILDREN).map((child, index) => indexChildSymbol(parsed, child, index));
+      const children = withMore(items, array, (child, index) => indexChildSymbol(parsed, child, index, items.length <= NESTED_DETAIL_LIMIT));
       push(memberSymbol(root, 'manifests', 'array', `${items.length} manifest${items.length === 1 ? '' : 's'}`, children));
     }
     push(descriptorMemberSymbol(root, 'subject', 'interface', (node) => subjectDetail(node)));
@@ -99,7 +102,7 @@ export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
     const rootfs = member(root, 'rootfs');
     const diffIds = elements(member(rootfs, 'diff_ids'));
     if (rootfs) {
-      const children = diffIds.slice(0, MAX_CHILDREN).map((node, index) => ({
+      const children = withMore(diffIds, member(rootfs, 'diff_ids'), (node, index) => ({
         name: `#${index + 1} ${typeof node.value === 'string' ? shortDigest(node.value) : '?'}`,
         kind: 'string' as const,
         range: rangeOf(node),
@@ -109,7 +112,7 @@ export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
     }
     const history = elements(member(root, 'history'));
     if (history.length) {
-      const children = history.slice(0, MAX_CHILDREN).map((entry, index) => {
+      const children = withMore(history, member(root, 'history'), (entry, index) => {
         const createdBy = stringMember(entry, 'created_by') ?? stringMember(entry, 'comment') ?? '';
         const empty = member(entry, 'empty_layer')?.value === true;
         return {
@@ -127,7 +130,7 @@ export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
     push(valueSymbol(root, 'tag'));
     push(valueSymbol(root, 'architecture'));
     const fsLayers = elements(member(root, 'fsLayers'));
-    const children = fsLayers.slice(0, MAX_CHILDREN).map((layer, index) => {
+    const children = withMore(fsLayers, member(root, 'fsLayers'), (layer, index) => {
       const blobSum = stringMember(layer, 'blobSum');
       return {
         name: `#${index + 1} ${blobSum ? shortDigest(blobSum) : '?'}`,
@@ -143,6 +146,22 @@ export function getDocumentSymbols(parsed: ParsedDocument): DocumentSymbol[] {
     push(valueSymbol(root, 'imageLayoutVersion'));
   }
   return symbols;
+}
+
+/** Symbols for the first MAX_CHILDREN items, then one entry that stands for the rest. */
+function withMore(items: Node[], array: Node | undefined, symbol: (item: Node, index: number) => DocumentSymbol): DocumentSymbol[] {
+  const result = items.slice(0, MAX_CHILDREN).map(symbol);
+  if (items.length > MAX_CHILDREN && array) {
+    const rest = items.length - MAX_CHILDREN;
+    const start = items[MAX_CHILDREN].offset;
+    result.push({
+      name: `… ${rest.toLocaleString('en-US')} more`,
+      kind: 'array',
+      range: { start, end: array.offset + array.length },
+      selectionRange: { start, end: start + 1 },
+    });
+  }
+  return result;
 }
 
 function propertyOf(object: Node, key: string): Node | undefined {
@@ -194,7 +213,7 @@ function subjectDetail(node: Node): string {
   return digest ? shortDigest(digest) : '';
 }
 
-function layerSymbol(parsed: ParsedDocument, layer: Node, index: number): DocumentSymbol {
+function layerSymbol(parsed: ParsedDocument, layer: Node, index: number, nested: boolean): DocumentSymbol {
   const mediaType = stringMember(layer, 'mediaType');
   const size = descriptorSize(parsed, layer);
   const digest = stringMember(layer, 'digest');
@@ -205,11 +224,11 @@ function layerSymbol(parsed: ParsedDocument, layer: Node, index: number): Docume
     kind: 'package',
     range: rangeOf(layer),
     selectionRange: rangeOf(layer),
-    children: descriptorAnnotations(layer),
+    children: nested ? descriptorAnnotations(layer) : undefined,
   };
 }
 
-function indexChildSymbol(parsed: ParsedDocument, child: Node, index: number): DocumentSymbol {
+function indexChildSymbol(parsed: ParsedDocument, child: Node, index: number, nested: boolean): DocumentSymbol {
   const mediaType = stringMember(child, 'mediaType');
   const digest = stringMember(child, 'digest');
   const target = attestationTarget(child);
@@ -228,7 +247,7 @@ function indexChildSymbol(parsed: ParsedDocument, child: Node, index: number): D
     kind: 'module',
     range: rangeOf(child),
     selectionRange: rangeOf(child),
-    children: descriptorAnnotations(child),
+    children: nested ? descriptorAnnotations(child) : undefined,
   };
 }
 

@@ -19,6 +19,8 @@ export const PREDEFINED_ANNOTATIONS = [
 /** Reserved keys defined outside annotations.md (conversion.md, the distribution spec). */
 const OTHER_DEFINED_KEYS = [
   ...['os', 'architecture', 'variant', 'os.version', 'os.features', 'author', 'stopSignal', 'exposedPorts'].map((suffix) => IMAGE_PREFIX + suffix),
+  // image-layout.md: referrers kept in a layout's index.json.
+  ...['referrer.subject', 'referrer.convert'].map((suffix) => IMAGE_PREFIX + suffix),
   'org.opencontainers.referrers.filtersApplied',
 ];
 
@@ -54,8 +56,12 @@ function checkAnnotationMap(ctx: RuleContext, map: Node): void {
 const VALUE_CHECKED_KEYS = new Set(['created', 'base.digest', 'ref.name', 'url', 'documentation'].map((suffix) => IMAGE_PREFIX + suffix));
 
 function checkKey(ctx: RuleContext, map: Node, key: string): void {
-  if (!key.startsWith('org.opencontainers.') && !/^[a-z]{2,4}\.[a-z]+/i.test(key)) return;
   const keyNode = () => propertyNode(map, key)?.children?.[0] as Node;
+  if (!key.includes('.')) {
+    ctx.report('annotation-key-namespace', keyNode(), `Annotation keys SHOULD be namespaced in reverse-domain notation (e.g. \`com.example.${key || 'key'}\`), so that they cannot collide with other tools' keys; ${JSON.stringify(key)} is not.`);
+    return;
+  }
+  if (!key.startsWith('org.opencontainers.') && !/^[a-z]{2,4}\.[a-z]+/i.test(key)) return;
   const rename = (to: string) => [{ title: `Rename to ${to}`, range: rangeOf(keyNode()), newText: JSON.stringify(to) }];
   if (key.startsWith('org.opencontainers.')) {
     if (PREDEFINED_ANNOTATIONS.includes(key) || OTHER_DEFINED_KEYS.includes(key) || key.startsWith(ENCRYPTION_PREFIX)) return;

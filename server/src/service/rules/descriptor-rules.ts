@@ -237,7 +237,8 @@ function checkData(ctx: RuleContext, descriptor: Node): void {
   const bytes = Buffer.from(encoded, 'base64');
   const size = member(descriptor, 'size');
   if (size?.type === 'number' && Number.isInteger(size.value) && size.value !== bytes.length) {
-    ctx.report('invalid-data', data, `\`data\` decodes to ${bytes.length} bytes, but \`size\` says ${String(size.value)}.`, [
+    const written = ctx.doc.text.slice(size.offset, size.offset + size.length);
+    ctx.report('invalid-data', data, `\`data\` decodes to ${bytes.length} bytes, but \`size\` says ${written}.`, [
       replaceValue(`Set size ${bytes.length}`, size, bytes.length),
     ]);
   }

@@ -12,6 +12,10 @@ const EXPECTED_MEDIA_TYPE: Partial<Record<DocumentKind, string>> = {
 };
 
 const KIND_WORDS: Partial<Record<DocumentKind, string>> = {
+  'docker-schema1': 'a Docker schema 1 manifest',
+  'oci-config': 'an image config',
+  'docker-config': 'an image config',
+  'oci-layout': 'an `oci-layout` header',
   'oci-manifest': 'an image manifest (it has `config`/`layers`)',
   'oci-index': 'an index (it has `manifests`)',
   'docker-manifest': 'an image manifest (it has `config`/`layers`)',
@@ -22,6 +26,10 @@ const KIND_WORDS: Partial<Record<DocumentKind, string>> = {
 export function checkDocumentKind(ctx: RuleContext): void {
   const { detection } = ctx.doc;
   const root = ctx.root;
+  if (ctx.context.isLayoutIndex && detection.kind !== 'oci-index') {
+    const target = member(root, 'mediaType') ?? { start: root.offset, end: root.offset + 1 };
+    ctx.report('layout-index-kind', target, `This is the \`index.json\` of an OCI image layout, so it MUST be an image index (\`manifests\`, media type \`${OCI_INDEX}\`), not ${KIND_WORDS[detection.kind] ?? 'this kind of document'}.`);
+  }
   if (detection.kind === 'docker-schema1') {
     const target = member(root, 'schemaVersion') ?? anchorRange(root);
     ctx.report('schema1-deprecated', target, 'Docker image manifest schema 1 is deprecated: Docker 27+, containerd 2 and distribution 3 refuse it. Convert the image to schema 2 or OCI (e.g. `skopeo copy --format oci`).');
