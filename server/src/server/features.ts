@@ -6,6 +6,7 @@
  */
 import {
   CodeActionKind,
+  CodeActionTriggerKind,
   CompletionItemKind,
   CompletionItemTag,
   InsertTextFormat,
@@ -277,7 +278,10 @@ export function registerLanguageFeatures(
         }
       }
       const offsets = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
-      const actions = getCodeActions(parsed, offsets, [...matched.keys()], params.context.only);
+      // Whole-document source actions are for explicit requests (the Source Action menu, a key
+      // press), not for the automatic light-bulb request on every cursor move.
+      const includeSource = Boolean(params.context.only?.length) || params.context.triggerKind !== CodeActionTriggerKind.Automatic;
+      const actions = getCodeActions(parsed, offsets, [...matched.keys()], params.context.only, { includeSource });
       return actions.map((action): LspCodeAction => {
         const lsp: LspCodeAction = {
           title: action.title,
