@@ -243,6 +243,14 @@ describe('completion: snippets and platform values', () => {
     );
   });
 
+  test('an empty layers value gets an array with one descriptor', () => {
+    const marked = `{\n  "schemaVersion": 2,\n  "config": {"mediaType": "${OCI_CONFIG}", "digest": "${CONFIG_DIGEST}", "size": 7},\n  "layers": |\n}`;
+    assert.equal(
+      choose(marked, '[ ] layers with one layer descriptor'),
+      `{\n  "schemaVersion": 2,\n  "config": {"mediaType": "${OCI_CONFIG}", "digest": "${CONFIG_DIGEST}", "size": 7},\n  "layers": [\n    {\n      "mediaType": "${OCI_GZIP}",\n      "digest": "sha256:${'x'.repeat(64)}",\n      "size": 0\n    }\n  ]\n}`,
+    );
+  });
+
   test('a manifest descriptor with its platform in an index', () => {
     const result = choose(`{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":[|]}`, '{ } manifest descriptor');
     assert.deepEqual(JSON.parse(result).manifests[0], {

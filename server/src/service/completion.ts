@@ -361,6 +361,10 @@ function valueCandidates(context: Context): Candidate[] {
     const role = descriptorRoleAtPath(parsed, path);
     if (role) return [descriptorSnippetCandidate(context, role)];
   }
+  if (path.length === 1 && typeof key === 'string') {
+    const role = descriptorRoleAtPath(parsed, [key, 0]);
+    if (role === 'layer' || role === 'manifest' || role === 'blob') return [descriptorArraySnippetCandidate(context, role, key)];
+  }
   if (key === 'platform' && descriptorRoleAtPath(parsed, parentPath) === 'manifest') {
     return [platformSnippetCandidate(context)];
   }
@@ -788,6 +792,24 @@ function descriptorSnippetCandidate(context: Context, role: DescriptorRole): Can
     detail: role === 'manifest' ? 'mediaType, digest, size, platform' : 'mediaType, digest, size',
     documentation: `A new ${ROLE_LABELS[role]}: the content's media type, its digest and its size in bytes.\n\n[Descriptor](https://github.com/opencontainers/image-spec/blob/main/descriptor.md)`,
     filterText: '{',
+    preselect: true,
+  };
+}
+
+/** `[ { descriptor } ]` for an empty `layers`, `manifests` or `blobs` value. */
+function descriptorArraySnippetCandidate(context: Context, role: DescriptorRole, key: string): Candidate {
+  const { style } = context;
+  const members = descriptorMembers(context, role);
+  const snippet = style.multiline
+    ? `[${style.eol}${context.indent}${style.indentUnit}${objectSnippet(members, context, context.indent + style.indentUnit)}${style.eol}${context.indent}]`
+    : `[${objectSnippet(members, context, '')}]`;
+  return {
+    label: `[ ] ${key} with one ${ROLE_LABELS[role]}`,
+    kind: 'snippet',
+    snippet,
+    detail: role === 'manifest' ? 'mediaType, digest, size, platform' : 'mediaType, digest, size',
+    documentation: `\`${key}\` with a first ${ROLE_LABELS[role]}.\n\n[Descriptor](https://github.com/opencontainers/image-spec/blob/main/descriptor.md)`,
+    filterText: '[',
     preselect: true,
   };
 }

@@ -225,8 +225,9 @@ function digestNote(digest: string): string {
   if (!facts) return ' — not a valid digest';
   if (!facts.registered) return ` — unregistered algorithm \`${facts.algorithm}\``;
   if (!facts.wellFormed) return ` — expected ${facts.expectedLength} lowercase hex digits`;
-  if (digest === EMPTY_DIGEST) return ' (the empty descriptor `{}`)';
-  return '';
+  const name = registeredDigestAlgorithms().find((info) => info.algorithm === facts.algorithm)?.name ?? facts.algorithm;
+  if (digest === EMPTY_DIGEST) return ` (${name}; the empty descriptor \`{}\`)`;
+  return ` (${name})`;
 }
 
 // ---------------------------------------------------------------------------------------------
