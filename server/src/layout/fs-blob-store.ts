@@ -55,10 +55,10 @@ export class FileSystemBlobStore implements BlobStore {
     if (found === 'missing' || found === undefined) return undefined;
     let fd: number | undefined;
     try {
-      fd = fs.openSync(found.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      fd = openRegularFile(found.file);
+      if (fd === undefined) return undefined;
       const buffer = Buffer.alloc(Math.min(bytes, found.size));
-      const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, read);
+      return buffer.subarray(0, readAtMost(fd, buffer));
     } catch {
       return undefined;
     } finally {
@@ -72,17 +72,53 @@ export class FileSystemBlobStore implements BlobStore {
     const found = this.resolve(digest);
     if (found === 'missing' || found === undefined || found.size > maxBytes) return undefined;
     const real = found.file;
+    const cached = this.texts.get(real);
+    if (cached && cached.mtimeMs === found.mtimeMs && cached.size === found.size) return cached.text;
+    let fd: number | undefined;
     try {
-      const cached = this.texts.get(real);
-      if (cached && cached.mtimeMs === found.mtimeMs && cached.size === found.size) return cached.text;
-      const text = fs.readFileSync(real, 'utf8');
+      fd = openRegularFile(real);
+      if (fd === undefined) return undefined;
+      // A file that grew since it was judged is not read past the limit.
+      const buffer = Buffer.alloc(Math.min(maxBytes, found.size) + 1);
+      const length = readAtMost(fd, buffer);
+      if (length > maxBytes) return undefined;
+      const text = buffer.toString('utf8', 0, length);
       if (this.texts.size >= MAX_CACHED_BLOBS) this.texts.delete(this.texts.keys().next().value as string);
-      this.texts.set(real, { mtimeMs: found.mtimeMs, size: found.size, text });
+      this.texts.set(real, { mtimeMs: found.mtimeMs, size: length, text });
       return text;
     } catch {
       return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
   }
+}
+
+/**
+ * Opens a file judged regular by its path, then judges the open descriptor: between the two it
+ * may have been swapped for a FIFO, a device or a symlink. Non-blocking, so a FIFO cannot hang
+ * the open; a final symlink is not followed. Undefined (closed) when it is no regular file now.
+ */
+function openRegularFile(file: string): number | undefined {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0));
+  try {
+    if (fs.fstatSync(fd).isFile()) return fd;
+  } catch {
+    // fall through: closed below
+  }
+  fs.closeSync(fd);
+  return undefined;
+}
+
+/** Fills `buffer` from the start of the file until it is full or the file ends; the bytes read. */
+function readAtMost(fd: number, buffer: Buffer): number {
+  let length = 0;
+  while (length < buffer.length) {
+    const n = fs.readSync(fd, buffer, length, buffer.length - length, length);
+    if (n === 0) break;
+    length += n;
+  }
+  return length;
 }
 
 /** Small JSON blobs (manifests, configs) read for cross-checks; a bound on memory. */
