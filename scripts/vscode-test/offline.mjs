@@ -46,6 +46,8 @@ const BROWSER_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // No crash-report database in the user's ~/.config and no crashpad helpers outliving the run.
+  '--disable-breakpad',
 ];
 
 /** Everything started here, stopped in reverse order exactly once, whatever ends the run. */
