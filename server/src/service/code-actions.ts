@@ -107,7 +107,7 @@ export function quickFixesFor(diagnostic: ManifestDiagnostic): CodeAction[] {
   const groups = new Map<string, TextEdit[]>();
   for (const fix of diagnostic.fixes ?? []) {
     const edits = groups.get(fix.title) ?? [];
-    edits.push({ range: fix.range, newText: fix.newText });
+    edits.push({ range: fix.range, newText: fix.newText }, ...(fix.additionalEdits ?? []));
     groups.set(fix.title, edits);
   }
   return [...groups].map(([title, edits]) => ({

@@ -11,3 +11,4 @@ export { MEDIA_TYPES, mediaTypeInfo, type MediaTypeInfo } from './media-types';
 export { pathOf } from './json-tree';
 export { InMemoryBlobStore, type BlobStore } from './blob-store';
 export { collectDescriptors, type DescriptorRef, type DescriptorRole } from './descriptors';
+export * from './features';

@@ -4,6 +4,7 @@ import { digestProblems } from '../digest';
 import { isObject, member, memberKeys, propertyNode, rangeOf } from '../json-tree';
 import { editDistance } from '../media-types';
 import { isRfc3339 } from '../rfc3339';
+import { ANNOTATION_KEYS } from '../annotation-keys';
 import type { RuleContext } from './context';
 
 /** image-layout.md's `ref` grammar. */
@@ -11,10 +12,8 @@ const REF_NAME = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+
 
 const IMAGE_PREFIX = 'org.opencontainers.image.';
 
-export const PREDEFINED_ANNOTATIONS = [
-  'created', 'authors', 'url', 'documentation', 'source', 'version', 'revision', 'vendor', 'licenses',
-  'ref.name', 'title', 'description', 'base.digest', 'base.name',
-].map((suffix) => IMAGE_PREFIX + suffix);
+/** The pre-defined keys of annotations.md, from the one annotation-key table. */
+export const PREDEFINED_ANNOTATIONS = ANNOTATION_KEYS.map((info) => info.key).filter((key) => key.startsWith(IMAGE_PREFIX));
 
 /** Reserved keys defined outside annotations.md (conversion.md, the distribution spec). */
 const OTHER_DEFINED_KEYS = [

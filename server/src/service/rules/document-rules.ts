@@ -2,6 +2,7 @@ import type { Node } from 'jsonc-parser';
 import { anchorRange, member, propertyNode } from '../json-tree';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, mediaTypeInfo } from '../media-types';
 import type { DocumentKind } from '../types';
+import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import { replaceValue, show, type RuleContext } from './context';
 
 const EXPECTED_MEDIA_TYPE: Partial<Record<DocumentKind, string>> = {
@@ -56,8 +57,9 @@ export function checkDocumentKind(ctx: RuleContext): void {
   if (!mediaType) {
     if (detection.kind === 'oci-manifest' || detection.kind === 'oci-index') {
       const brace = { start: root.offset, end: root.offset + 1 };
+      const edit = insertPropertyEdit(ctx.doc.text, root, 'mediaType', JSON.stringify(expected), detectTextStyle(ctx.doc.text), 'schemaVersion');
       ctx.report('missing-media-type', brace, `The document has no \`mediaType\`; it SHOULD be \`${expected}\` so that clients need not guess the kind.`, [
-        { title: `Add "mediaType": "${expected}"`, range: { start: root.offset + 1, end: root.offset + 1 }, newText: `\n  "mediaType": ${JSON.stringify(expected)},` },
+        { title: `Add "mediaType": "${expected}"`, ...edit },
       ]);
     }
     return;

@@ -1,6 +1,7 @@
 import type { Node } from 'jsonc-parser';
 import { elements, hasMember, member, propertyNode } from '../json-tree';
 import { isImageConfigType, mediaTypeInfo } from '../media-types';
+import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import type { RuleContext } from './context';
 import { checkDigestValue } from './descriptor-rules';
 
@@ -14,7 +15,7 @@ export function checkManifest(ctx: RuleContext): void {
 
   if (configMediaType && configInfo?.role === 'empty' && !hasMember(root, 'artifactType') && ctx.kind === 'oci-manifest') {
     ctx.report('missing-artifact-type', configMediaType, 'The config is the empty descriptor, so `artifactType` MUST be set at the top level to say what kind of artifact this is.', [
-      { title: 'Add "artifactType"', range: { start: root.offset + 1, end: root.offset + 1 }, newText: '\n  "artifactType": "application/vnd.example+type",' },
+      { title: 'Add "artifactType"', ...insertPropertyEdit(ctx.doc.text, root, 'artifactType', '"application/vnd.example+type"', detectTextStyle(ctx.doc.text), 'mediaType') },
     ]);
   }
 

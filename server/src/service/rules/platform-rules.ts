@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
-import { elements, isObject, member, propertyNode, stringMember } from '../json-tree';
+import { elements, hasMember, isObject, member, propertyNode, stringMember } from '../json-tree';
+import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import { editDistance } from '../media-types';
 import {
   ARCHITECTURE_ALIASES,
@@ -39,8 +40,8 @@ export function checkPlatformValues(ctx: RuleContext, holder: Node): void {
         if (existing?.children?.[1]) {
           fix.additionalEdits = [{ range: { start: existing.children[1].offset, end: existing.children[1].offset + existing.children[1].length }, newText: JSON.stringify(alias.variant) }];
         } else {
-          const end = architectureNode.offset + architectureNode.length;
-          fix.additionalEdits = [{ range: { start: end, end }, newText: `, "variant": ${JSON.stringify(alias.variant)}` }];
+          const after = hasMember(holder, 'os') ? 'os' : 'architecture';
+          fix.additionalEdits = [insertPropertyEdit(ctx.doc.text, holder, 'variant', JSON.stringify(alias.variant), detectTextStyle(ctx.doc.text), after)];
         }
       }
       ctx.report('platform-alias', architectureNode, `${show(architecture)} is a common alias; clients match the Go name \`${alias.architecture}\`${alias.variant ? ` with variant \`${alias.variant}\`` : ''}.`, [fix]);

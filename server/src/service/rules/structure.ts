@@ -2,6 +2,7 @@ import type { Node } from 'jsonc-parser';
 import type { ErrorObject } from 'ajv';
 import { anchorRange, keyOf, nodeAtPath, valueOf } from '../json-tree';
 import { schemaFileFor, structuralErrors } from '../schemas';
+import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import { show, replaceValue, type RuleContext } from './context';
 
 /** Structure and types, from the JSON Schema of the document's kind in schemas/. */
@@ -49,6 +50,18 @@ function describeContainer(node: Node): string {
   return 'the document';
 }
 
+/** Required top-level members whose value is fixed by the kind, so a quick fix can add them. */
+const KNOWN_VALUES: Record<string, { value: string; after?: string }> = {
+  'oci-manifest:schemaVersion': { value: '2' },
+  'oci-index:schemaVersion': { value: '2' },
+  'docker-manifest:schemaVersion': { value: '2' },
+  'docker-manifest-list:schemaVersion': { value: '2' },
+  'docker-manifest:mediaType': { value: '"application/vnd.docker.distribution.manifest.v2+json"', after: 'schemaVersion' },
+  'docker-manifest-list:mediaType': { value: '"application/vnd.docker.distribution.manifest.list.v2+json"', after: 'schemaVersion' },
+  'oci-index:manifests': { value: '[]', after: 'mediaType' },
+  'oci-layout:imageLayoutVersion': { value: '"1.0.0"' },
+};
+
 /** Members that some kind requires: advice to omit them when `null` would be wrong. */
 const REQUIRED_MEMBERS = new Set(['schemaVersion', 'config', 'layers', 'manifests', 'digest', 'size', 'rootfs', 'diff_ids', 'architecture', 'os', 'type', 'fsLayers', 'history', 'imageLayoutVersion', 'blobSum']);
 
@@ -72,7 +85,11 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
   switch (error.keyword) {
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
-      ctx.report('missing-property', anchorRange(node), `Required property \`${missing}\` is missing from ${describeContainer(node)}.`);
+      const known = node === ctx.root ? KNOWN_VALUES[`${ctx.kind}:${missing}`] : undefined;
+      const fixes = known
+        ? [{ title: `Add "${missing}": ${known.value}`, ...insertPropertyEdit(ctx.doc.text, node, missing, known.value, detectTextStyle(ctx.doc.text), known.after) }]
+        : undefined;
+      ctx.report('missing-property', anchorRange(node), `Required property \`${missing}\` is missing from ${describeContainer(node)}.`, fixes);
       return;
     }
     case 'type': {
