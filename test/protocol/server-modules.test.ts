@@ -91,10 +91,26 @@ describe('settings parsing', () => {
   });
 
   it('merges layers field by field, later layers winning', () => {
-    assert.deepEqual(mergeSettings(), { validateEnable: true, rules: {} });
+    // The defaults must be those package.json declares to VS Code.
+    const declared = JSON.parse(fs.readFileSync(path.join(FIXTURES, '..', '..', 'package.json'), 'utf8')).contributes.configuration.properties;
+    const defaults = {
+      validateEnable: declared['imageManifest.validate.enable'].default,
+      rules: declared['imageManifest.rules'].default,
+      maxValidationSize: declared['imageManifest.maxValidationSize'].default,
+      inlayHintSizes: declared['imageManifest.inlayHints.sizes'].default,
+      digestCodeLens: declared['imageManifest.documentDigest.codeLens'].default,
+    };
+    assert.deepEqual(mergeSettings(), defaults);
     assert.deepEqual(
-      mergeSettings({ validateEnable: false, rules: { 'wrong-type': 'off', 'invalid-digest': 'hint' } }, { rules: { 'wrong-type': 'error' } }),
-      { validateEnable: false, rules: { 'wrong-type': 'error', 'invalid-digest': 'hint' } },
+      mergeSettings({ validateEnable: false, rules: { 'wrong-type': 'off', 'invalid-digest': 'hint' } }, { rules: { 'wrong-type': 'error' }, inlayHintSizes: false }),
+      { ...defaults, validateEnable: false, inlayHintSizes: false, rules: { 'wrong-type': 'error', 'invalid-digest': 'hint' } },
     );
+  });
+
+  it('reads the feature switches nested or flattened, and ignores values of the wrong type', () => {
+    const { problems, warn } = collect();
+    assert.deepEqual(readSection({ inlayHints: { sizes: false }, 'documentDigest.codeLens': false }, warn), { inlayHintSizes: false, digestCodeLens: false });
+    assert.deepEqual(readSection({ inlayHints: { sizes: 'no' }, maxValidationSize: -1 }, warn), {});
+    assert.equal(problems.length, 2);
   });
 });

@@ -47,6 +47,7 @@ export function startServer(connection: Connection): void {
   const settings = new SettingsStore(connection);
   const layouts = new LayoutContextProvider();
   let capabilities: ClientCapabilities = {};
+  let clientName: string | undefined;
 
   const scheduler = new ValidationScheduler(
     (uri, isCurrent) => validate(uri, isCurrent),
@@ -83,6 +84,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     try {
       capabilities = params.capabilities ?? {};
+      clientName = params.clientInfo?.name;
       settings.initialize(capabilities, params.initializationOptions);
     } catch (error) {
       logError(log, 'Reading the initialize parameters failed', error);
@@ -169,7 +171,11 @@ export function startServer(connection: Connection): void {
   });
 
   try {
-    registerLanguageFeatures(connection, documents, parsedFor);
+    registerLanguageFeatures(connection, documents, parsedFor, {
+      clientCapabilities: () => capabilities,
+      clientName: () => clientName,
+      settingsFor: (uri) => settings.settingsFor(uri),
+    });
   } catch (error) {
     logError(log, 'Registering the language features failed', error);
   }

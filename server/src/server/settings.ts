@@ -10,15 +10,27 @@ export interface ServerSettings {
   readonly rules: Readonly<Record<string, RuleSetting>>;
   /** `imageManifest.maxValidationSize`: above this many characters only syntax and structure are checked. */
   readonly maxValidationSize: number;
+  /** `imageManifest.inlayHints.sizes` */
+  readonly inlayHintSizes: boolean;
+  /** `imageManifest.documentDigest.codeLens` */
+  readonly digestCodeLens: boolean;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { validateEnable: true, rules: {}, maxValidationSize: DEFAULT_MAX_VALIDATION_SIZE };
+export const DEFAULT_SETTINGS: ServerSettings = {
+  validateEnable: true,
+  rules: {},
+  maxValidationSize: DEFAULT_MAX_VALIDATION_SIZE,
+  inlayHintSizes: true,
+  digestCodeLens: true,
+};
 
 /** What one source of settings said; absent fields leave the lower layer in place. */
 export interface PartialSettings {
   validateEnable?: boolean;
   rules?: Record<string, RuleSetting>;
   maxValidationSize?: number;
+  inlayHintSizes?: boolean;
+  digestCodeLens?: boolean;
 }
 
 const RULE_SETTINGS: ReadonlySet<string> = new Set<RuleSetting>(['off', 'error', 'warning', 'information', 'hint']);
@@ -89,6 +101,9 @@ export function readSection(section: unknown, warn: (problem: string) => void): 
       }
     }
   }
+  readBoolean(section, 'inlayHints', 'sizes', warn, (value) => (result.inlayHintSizes = value));
+  readBoolean(section, 'documentDigest', 'codeLens', warn, (value) => (result.digestCodeLens = value));
+
   const maxSize = section['maxValidationSize'];
   if (maxSize !== undefined && maxSize !== null) {
     if (typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize >= 0) result.maxValidationSize = maxSize;
@@ -97,17 +112,30 @@ export function readSection(section: unknown, warn: (problem: string) => void): 
   return result;
 }
 
+/** A boolean at `group.name`, nested (`{group: {name}}`) or flattened (`"group.name"`). */
+function readBoolean(section: Record<string, unknown>, group: string, name: string, warn: (problem: string) => void, set: (value: boolean) => void): void {
+  const nested = section[group];
+  const value = isRecord(nested) ? nested[name] : section[`${group}.${name}`];
+  if (value === undefined || value === null) return;
+  if (typeof value === 'boolean') set(value);
+  else warn(`"${SETTINGS_SECTION}.${group}.${name}" should be true or false, got ${describe(value)}; ignored.`);
+}
+
 /** Later layers win field by field; rules merge code by code. */
 export function mergeSettings(...layers: PartialSettings[]): ServerSettings {
   let validateEnable = DEFAULT_SETTINGS.validateEnable;
   let maxValidationSize = DEFAULT_SETTINGS.maxValidationSize;
+  let inlayHintSizes = DEFAULT_SETTINGS.inlayHintSizes;
+  let digestCodeLens = DEFAULT_SETTINGS.digestCodeLens;
   const rules: Record<string, RuleSetting> = {};
   for (const layer of layers) {
     if (layer.validateEnable !== undefined) validateEnable = layer.validateEnable;
     if (layer.maxValidationSize !== undefined) maxValidationSize = layer.maxValidationSize;
+    if (layer.inlayHintSizes !== undefined) inlayHintSizes = layer.inlayHintSizes;
+    if (layer.digestCodeLens !== undefined) digestCodeLens = layer.digestCodeLens;
     if (layer.rules) Object.assign(rules, layer.rules);
   }
-  return { validateEnable, rules, maxValidationSize };
+  return { validateEnable, rules, maxValidationSize, inlayHintSizes, digestCodeLens };
 }
 
 function describe(value: unknown): string {
