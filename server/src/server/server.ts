@@ -11,7 +11,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { validateDocument, type ParsedDocument } from '../service';
+import { validateDocument, warmUpSchemas, type ParsedDocument } from '../service';
 import { languageFeatureCapabilities, registerLanguageFeatures } from './features';
 import { LayoutContextProvider } from './layout-context';
 import { toLspDiagnostics } from './lsp-diagnostics';
@@ -105,6 +105,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
+    // Compiling the schemas takes a few hundred milliseconds: do it before the first document asks.
+    setImmediate(() => runSafeVoid(log, 'Compiling the schemas failed', () => warmUpSchemas()));
     runSafeVoid(log, 'Registering for notifications failed', async () => {
       if (settings.supportsPull && capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         // Pull-model clients only send change notifications for sections a server registered.

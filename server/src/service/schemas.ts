@@ -76,3 +76,8 @@ export function structuralErrors(file: string, value: unknown): ErrorObject[] {
   const validate = validatorFor(file);
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
+
+/** Compiles every kind's validator now, so the first document opened does not wait for it. */
+export function warmUpSchemas(): void {
+  for (const file of new Set([...Object.values(SCHEMA_FILE_BY_KIND), ARTIFACT_MANIFEST_SCHEMA])) validatorFor(file);
+}
