@@ -17,6 +17,7 @@ export function propertyNode(object: Node | undefined, key: string): Node | unde
 }
 
 export function member(object: Node | undefined, key: string): Node | undefined {
+  if (object instanceof LazyNode) return object.type === 'object' && object.hasMember(key) ? object.valueFor(key) : undefined;
   return propertyNode(object, key)?.children?.[1];
 }
 
@@ -26,6 +27,11 @@ export function hasMember(object: Node | undefined, key: string): boolean {
 }
 
 export function stringMember(object: Node | undefined, key: string): string | undefined {
+  if (object instanceof LazyNode) {
+    if (object.type !== 'object') return undefined;
+    const raw = (object.raw as Record<string, unknown>)[key];
+    return typeof raw === 'string' && object.hasMember(key) ? raw : undefined;
+  }
   const value = member(object, key);
   return value?.type === 'string' ? (value.value as string) : undefined;
 }

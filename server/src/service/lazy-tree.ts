@@ -8,24 +8,39 @@ import type { Node, NodeType } from 'jsonc-parser';
  */
 export class LazyNode implements Node {
   private childList?: LazyNode[];
-  private memberCache?: Map<string, LazyNode>;
+  /** Objects: value nodes by key. */
+  private values?: Map<string, LazyNode>;
+  /** Objects: property nodes by key, made only when someone walks up from a value or lists children. */
+  private propertyNodes?: Map<string, LazyNode>;
+  /** Containers: where each member sits, found by one scan of the container's text. */
+  private memberRanges?: Map<string, MemberRange>;
+  private elementRanges?: number[];
   private start = -1;
   private size = -1;
   private colon: number | undefined;
-  private membersLocated = false;
 
   constructor(
     readonly text: string,
     readonly type: NodeType,
     /** The JavaScript value: for containers the object or array itself, else the primitive. */
     readonly raw: unknown,
-    readonly parent: LazyNode | undefined,
-    /** For a property: its key; for an array element: its index. */
+    /** The container this node sits in (for a key or property: the object). */
+    private readonly owner: LazyNode | undefined,
+    /** For a value in an object: its key; in an array: its index. */
     readonly slot?: string | number,
+    /** What this node is within its slot. */
+    private readonly role: 'value' | 'key' | 'property' = 'value',
   ) {}
 
   get value(): unknown {
-    return this.type === 'object' || this.type === 'array' ? undefined : this.type === 'property' ? undefined : this.raw;
+    return this.type === 'object' || this.type === 'array' || this.type === 'property' ? undefined : this.raw;
+  }
+
+  get parent(): LazyNode | undefined {
+    const owner = this.owner;
+    if (!owner) return undefined;
+    if (owner.type === 'array' || this.role === 'property') return owner;
+    return owner.propertyFor(this.slot as string);
   }
 
   get offset(): number {
@@ -39,7 +54,7 @@ export class LazyNode implements Node {
   }
 
   get colonOffset(): number | undefined {
-    if (this.type === 'property' && this.start < 0) this.locate();
+    if (this.role === 'property' && this.start < 0) this.locate();
     return this.colon;
   }
 
@@ -52,23 +67,30 @@ export class LazyNode implements Node {
       case 'array':
         this.childList = (this.raw as unknown[]).map((value, index) => nodeFor(this.text, value, this, index));
         return this.childList;
-      case 'property':
-        return this.childList;
       default:
         return undefined;
     }
   }
 
-  /** The property node of `key` (objects only), made without making its siblings. */
+  /** The value node of member `key` (objects only), made without making its siblings. */
+  valueFor(key: string): LazyNode {
+    this.values ??= new Map();
+    let node = this.values.get(key);
+    if (!node) {
+      node = nodeFor(this.text, (this.raw as Record<string, unknown>)[key], this, key);
+      this.values.set(key, node);
+    }
+    return node;
+  }
+
+  /** The property node (key + value) of member `key`. */
   propertyFor(key: string): LazyNode {
-    this.memberCache ??= new Map();
-    let property = this.memberCache.get(key);
+    this.propertyNodes ??= new Map();
+    let property = this.propertyNodes.get(key);
     if (!property) {
-      property = new LazyNode(this.text, 'property', undefined, this, key);
-      const keyNode = new LazyNode(this.text, 'string', key, property, 0);
-      const valueNode = nodeFor(this.text, (this.raw as Record<string, unknown>)[key], property, 1);
-      property.childList = [keyNode, valueNode];
-      this.memberCache.set(key, property);
+      property = new LazyNode(this.text, 'property', undefined, this, key, 'property');
+      property.childList = [new LazyNode(this.text, 'string', key, this, key, 'key'), this.valueFor(key)];
+      this.propertyNodes.set(key, property);
     }
     return property;
   }
@@ -77,81 +99,99 @@ export class LazyNode implements Node {
     return Object.prototype.hasOwnProperty.call(this.raw, key);
   }
 
-  elementAt(index: number): LazyNode | undefined {
-    return this.children?.[index];
-  }
-
   private locate(): void {
-    if (!this.parent) {
-      let i = 0;
-      while (i < this.text.length && isWhitespace(this.text.charCodeAt(i))) i++;
+    const owner = this.owner;
+    if (!owner) {
+      const i = skipWhitespace(this.text, 0);
       this.start = i;
       this.size = skipValue(this.text, i) - i;
       return;
     }
-    const container = this.parent.type === 'property' ? (this.parent.parent as LazyNode) : this.parent;
-    container.locateMembers();
-    if (this.start < 0) {
-      // Not found by the scan (should not happen for text JSON.parse accepted): point at the container.
-      this.start = container.offset;
-      this.size = 1;
+    if (owner.type === 'array') {
+      const ranges = owner.locateElements();
+      const index = this.slot as number;
+      this.setRange(ranges[2 * index] ?? owner.offset, ranges[2 * index + 1] ?? owner.offset + 1);
+      return;
     }
+    const range = owner.locateMembers().get(this.slot as string);
+    if (!range) {
+      // Not found by the scan (cannot happen for text JSON.parse accepted): point at the container.
+      this.setRange(owner.offset, owner.offset + 1);
+      return;
+    }
+    if (this.role === 'key') this.setRange(range.keyStart, range.keyEnd);
+    else if (this.role === 'property') {
+      this.setRange(range.keyStart, range.valueEnd);
+      this.colon = range.colon;
+    } else this.setRange(range.valueStart, range.valueEnd);
   }
 
-  /** One scan of this container's text, giving offsets to every member node made so far or later. */
-  private locateMembers(): void {
-    if (this.membersLocated) return;
-    this.membersLocated = true;
+  private setRange(start: number, end: number): void {
+    this.start = start;
+    this.size = end - start;
+  }
+
+  /** One scan of this object's text: where each member's key, colon and value sit. */
+  private locateMembers(): Map<string, MemberRange> {
+    if (this.memberRanges) return this.memberRanges;
+    const ranges = new Map<string, MemberRange>();
+    this.memberRanges = ranges;
     const text = this.text;
     let i = this.offset + 1;
-    const isObject = this.type === 'object';
-    let index = 0;
     for (;;) {
       i = skipWhitespace(text, i);
       const ch = text.charCodeAt(i);
-      if (ch === 125 /* } */ || ch === 93 /* ] */ || Number.isNaN(ch)) return;
+      if (ch !== 34 /* " */) {
+        if (ch === 44 /* , */) {
+          i++;
+          continue;
+        }
+        return ranges;
+      }
+      const keyStart = i;
+      const keyEnd = skipString(text, i);
+      const rawKey = text.slice(keyStart + 1, keyEnd - 1);
+      const key = rawKey.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : rawKey;
+      const colon = skipWhitespace(text, keyEnd);
+      const valueStart = skipWhitespace(text, colon + 1);
+      const valueEnd = skipValue(text, valueStart);
+      ranges.set(key, { keyStart, keyEnd, colon, valueStart, valueEnd });
+      i = valueEnd;
+    }
+  }
+
+  /** One scan of this array's text: start and end of each element, in pairs. */
+  private locateElements(): number[] {
+    if (this.elementRanges) return this.elementRanges;
+    const ranges: number[] = [];
+    this.elementRanges = ranges;
+    const text = this.text;
+    let i = this.offset + 1;
+    for (;;) {
+      i = skipWhitespace(text, i);
+      const ch = text.charCodeAt(i);
+      if (ch === 93 /* ] */ || Number.isNaN(ch)) return ranges;
       if (ch === 44 /* , */) {
         i++;
         continue;
       }
-      if (isObject) {
-        const keyStart = i;
-        const keyEnd = skipString(text, i);
-        const rawKey = text.slice(keyStart + 1, keyEnd - 1);
-        const key = rawKey.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : rawKey;
-        i = skipWhitespace(text, keyEnd);
-        const colon = i;
-        i = skipWhitespace(text, i + 1);
-        const valueStart = i;
-        const valueEnd = skipValue(text, i);
-        if (this.hasMember(key)) {
-          const property = this.propertyFor(key);
-          property.setRange(keyStart, valueEnd - keyStart);
-          property.colon = colon;
-          const [keyNode, valueNode] = property.childList as LazyNode[];
-          keyNode.setRange(keyStart, keyEnd - keyStart);
-          valueNode.setRange(valueStart, valueEnd - valueStart);
-        }
-        i = valueEnd;
-      } else {
-        const valueEnd = skipValue(text, i);
-        this.children?.[index]?.setRange(i, valueEnd - i);
-        index++;
-        i = valueEnd;
-      }
-    }
-  }
-
-  private setRange(start: number, size: number): void {
-    if (this.start < 0) {
-      this.start = start;
-      this.size = size;
+      const end = skipValue(text, i);
+      ranges.push(i, end);
+      i = end;
     }
   }
 }
 
-function nodeFor(text: string, value: unknown, parent: LazyNode, slot: string | number): LazyNode {
-  return new LazyNode(text, typeOf(value), value, parent, slot);
+interface MemberRange {
+  keyStart: number;
+  keyEnd: number;
+  colon: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+function nodeFor(text: string, value: unknown, owner: LazyNode, slot: string | number): LazyNode {
+  return new LazyNode(text, typeOf(value), value, owner, slot);
 }
 
 function typeOf(value: unknown): NodeType {
