@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // CPU profile of our validation (parse + validate + positions) on the largest inputs:
-// `npm run bench:profile [-- index-20000 manifest-2000 index-50mb] [-- --runs=5] [-- --all-rules]`.
+// `npm run bench:profile [-- index-20000 manifest-2000 index-50mb | FILE…] [-- --runs=5] [-- --all-rules]`.
 // The V8 CPU profiler (what `node --cpu-prof` uses) runs only around the validation calls, so input
 // generation stays out of it. Writes one .cpuprofile per input to a temporary folder (open them in
 // Chrome DevTools or VS Code) and prints the hot spots by self and by total time.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyEdit, generateIndexOfSize, generateIndexValue, generateManifestValue, oneCharEdit, pretty } from './lib/inputs.mjs';
+import { applyEdit, generateArtifactManifestValue, generateIndexOfSize, generateIndexValue, generateManifestValue, oneCharEdit, pretty } from './lib/inputs.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO_ROOT, 'server', 'package.json'));
@@ -26,14 +26,17 @@ const GENERATORS = {
   'index-1000': () => pretty(generateIndexValue(1000)),
   'index-20000': () => pretty(generateIndexValue(20000)),
   'manifest-2000': () => pretty(generateManifestValue(2000)),
+  'artifact-2000': () => pretty(generateArtifactManifestValue(2000)),
   'index-1mb': () => generateIndexOfSize(1_000_000, 2).text,
   'index-5mb': () => generateIndexOfSize(5_000_000, 3).text,
   'index-50mb': () => generateIndexOfSize(50_000_000, 4).text,
 };
 const selected = ids.length ? ids : ['index-20000', 'manifest-2000', 'index-50mb'];
 for (const id of selected) {
+  // Any other argument is a file to profile, e.g. one of the fixtures.
+  if (!GENERATORS[id] && existsSync(id)) GENERATORS[id] = () => readFileSync(id, 'utf8');
   if (!GENERATORS[id]) {
-    console.error(`unknown input ${id}; choose from ${Object.keys(GENERATORS).join(', ')}`);
+    console.error(`unknown input ${id}; choose from ${Object.keys(GENERATORS).join(', ')} or name a file`);
     process.exit(2);
   }
 }
@@ -108,11 +111,11 @@ for (const id of selected) {
   for (const t of edited) count += ours(t).length;
   const wall = performance.now() - t0;
   const { profile } = await session.post('Profiler.stop');
-  const file = path.join(outDir, `${id}${allRules ? '-all-rules' : ''}.cpuprofile`);
+  const file = path.join(outDir, `${path.basename(id).replace(/\.json$/, '')}${allRules ? '-all-rules' : ''}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
   const s = summarize(profile);
   const pct = (t) => `${((100 * t) / s.total).toFixed(1).padStart(5)}%`;
-  console.log(`\n## ${id}: ${(text.length / 1e6).toFixed(1)} MB, ${runs} validations, ${(wall / runs).toFixed(0)} ms each, ${count / runs} diagnostics${allRules ? ', all rules' : ''}`);
+  console.log(`\n## ${id}: ${(text.length / 1e6).toFixed(text.length < 1e5 ? 4 : 1)} MB, ${runs} validations, ${(wall / runs).toFixed(0)} ms each, ${count / runs} diagnostics${allRules ? ', all rules' : ''}`);
   console.log(`profile: ${file}`);
   console.log('\nby self time:');
   for (const [k, t] of s.self.slice(0, top)) console.log(`  ${pct(t)}  ${k}`);

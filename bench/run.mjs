@@ -52,9 +52,11 @@ function ms(value) {
 }
 const ratio = (value) => (value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(value >= 10 ? 0 : 1)}×`);
 function bytes(value) {
-  if (value >= 1e6) return `${(value / 1e6).toFixed(1)} MB`;
-  if (value >= 1e3) return `${(value / 1e3).toFixed(1)} kB`;
-  return `${value} B`;
+  const sign = value < 0 ? '−' : '';
+  const v = Math.abs(value);
+  if (v >= 1e6) return `${sign}${(v / 1e6).toFixed(1)} MB`;
+  if (v >= 1e3) return `${sign}${(v / 1e3).toFixed(1)} kB`;
+  return `${sign}${v} B`;
 }
 function table(headers, rows, align) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -170,6 +172,16 @@ async function measureDocuments(jsonLs, inputs) {
         oursColdOverJsonParse: m('oursCold') / m('jsonParse'),
         jsonLsOverOursCold: m('jsonLs') / m('oursCold'),
         jsonLsOverOursEdit: m('jsonLs') / m('oursEdit'),
+        jsonLsOverOursAllRules: m('jsonLs') / m('oursAllRules'),
+      },
+      // The same ratios from the fastest sample of each: closer to the uncontended cost when the
+      // machine is busy.
+      ratiosOfMinimums: {
+        oursColdOverParseTree: result.oursCold.minMs / result.parseTree.minMs,
+        oursEditOverParseTree: result.oursEdit.minMs / result.parseTree.minMs,
+        oursAllRulesOverParseTree: result.oursAllRules ? result.oursAllRules.minMs / result.parseTree.minMs : undefined,
+        jsonLsOverOursCold: result.jsonLs ? result.jsonLs.minMs / result.oursCold.minMs : undefined,
+        jsonLsOverOursAllRules: result.jsonLs && result.oursAllRules ? result.jsonLs.minMs / result.oursAllRules.minMs : undefined,
       },
       wallMs: performance.now() - t0,
     };
@@ -264,7 +276,6 @@ async function measureLsp(debounce, inputs) {
   const memoryDocs = [quick ? byId['index-5mb'] : byId['index-50mb'], byId['index-20000'], quick ? byId['index-1mb'] : byId['index-5mb']];
   log(`LSP: memory after opening ${memoryDocs.map((d) => d.name).join(', ')}…`);
   result.memory = await memoryAfterOpening(REPO_ROOT, memoryDocs, small);
-  result.memory.largest = memoryDocs[0].id;
   return result;
 }
 
@@ -282,7 +293,7 @@ async function main() {
     exposeGc: hasGc,
     loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
   };
-  if (!hasGc) log('note: run with node --expose-gc (npm run bench does) so samples start from a collected heap');
+  if (!hasGc) log('note: run with node --expose-gc (npm run bench does) so each input starts from a collected heap');
 
   let jsonLs;
   const schemaDir = findSchemaDirectory();
@@ -337,20 +348,32 @@ function targets(results) {
   const list = [];
   const docs = results.documents?.filter((r) => r.generated) ?? [];
   if (docs.length) {
-    const worst = docs.reduce((a, b) => (b.ratios.oursColdOverParseTree > a.ratios.oursColdOverParseTree ? b : a));
+    // For a document above maxValidationSize, "full validation" is the all-rules measurement.
+    const ALL_RULES = { oursColdOverParseTree: 'oursAllRulesOverParseTree', jsonLsOverOursCold: 'jsonLsOverOursAllRules' };
+    const full = (r, key, ratios = r.ratios) => (r.limited && Number.isFinite(ratios[ALL_RULES[key]]) ? ratios[ALL_RULES[key]] : ratios[key]);
+    const worstOf = (key, ratios) => docs.reduce((a, b) => (full(b, key, ratios(b)) > full(a, key, ratios(a)) ? b : a));
+    const bestOf = (key, ratios) => docs.filter((r) => r.ms.jsonLs).reduce((a, b) => (full(b, key, ratios(b)) < full(a, key, ratios(a)) ? b : a), docs.find((r) => r.ms.jsonLs));
+    const med = (r) => r.ratios;
+    const min = (r) => r.ratiosOfMinimums;
+    const worst = worstOf('oursColdOverParseTree', med);
     const worstEdit = docs.reduce((a, b) => (b.ratios.oursEditOverParseTree > a.ratios.oursEditOverParseTree ? b : a));
+    const worstMin = worstOf('oursColdOverParseTree', min);
+    const cold = full(worst, 'oursColdOverParseTree');
     list.push({
       target: 'full validation ≤ 3× parseTree on every generated input',
-      value: `worst cold ${ratio(worst.ratios.oursColdOverParseTree)} (${worst.name}), worst after edit ${ratio(worstEdit.ratios.oursEditOverParseTree)} (${worstEdit.name})`,
-      met: Math.max(worst.ratios.oursColdOverParseTree, worstEdit.ratios.oursEditOverParseTree) <= 3,
+      value:
+        `worst ${ratio(cold)} (${worst.name}${worst.limited ? ', all rules' : ''}); after an edit worst ${ratio(worstEdit.ratios.oursEditOverParseTree)} (${worstEdit.name}); ` +
+        `from minimums worst ${ratio(full(worstMin, 'oursColdOverParseTree', min(worstMin)))} (${worstMin.name})`,
+      met: Math.max(cold, worstEdit.ratios.oursEditOverParseTree) <= 3,
     });
-    const withLs = docs.filter((r) => r.ms.jsonLs);
-    if (withLs.length) {
-      const slowest = withLs.reduce((a, b) => (b.ratios.jsonLsOverOursCold < a.ratios.jsonLsOverOursCold ? b : a));
+    if (docs.some((r) => r.ms.jsonLs)) {
+      const slowest = bestOf('jsonLsOverOursCold', med);
+      const slowestMin = bestOf('jsonLsOverOursCold', min);
+      const value = full(slowest, 'jsonLsOverOursCold');
       list.push({
         target: '≥ 5× faster than vscode-json-languageservice + OCI schemas',
-        value: `least ${ratio(slowest.ratios.jsonLsOverOursCold)} (${slowest.name})`,
-        met: slowest.ratios.jsonLsOverOursCold >= 5,
+        value: `least ${ratio(value)} (${slowest.name}${slowest.limited ? ', all rules' : ''}); from minimums least ${ratio(full(slowestMin, 'jsonLsOverOursCold', min(slowestMin)))} (${slowestMin.name})`,
+        met: value >= 5,
       });
     } else {
       list.push({ target: '≥ 5× faster than vscode-json-languageservice + OCI schemas', value: 'n/a: baseline skipped', met: undefined });
@@ -385,12 +408,15 @@ function targets(results) {
     });
   }
   if (lsp?.memory) {
-    const first = lsp.memory.steps[0];
+    const first = lsp.memory.single[0];
     const factor = first.rssGrowthBytes / first.bytes;
+    const allRules = lsp.memory.single.filter((s) => !s.limited).sort((a, b) => b.bytes - a.bytes)[0];
     list.push({
       target: 'RSS growth ≤ ~10× the largest document',
-      value: `${bytes(first.rssGrowthBytes)} for ${bytes(first.bytes)} = ${factor.toFixed(1)}×`,
-      met: factor <= 10,
+      value:
+        `${bytes(first.rssGrowthBytes)} for ${bytes(first.bytes)} = ${factor.toFixed(1)}×${first.limited ? ' (validation limited by size)' : ''}` +
+        (first.limited && allRules ? `; largest with all rules: ${(allRules.rssGrowthBytes / allRules.bytes).toFixed(1)}× for ${bytes(allRules.bytes)}` : ''),
+      met: factor <= 10 && (!first.limited || !allRules || allRules.rssGrowthBytes / allRules.bytes <= 10),
     });
   }
   return list;
@@ -477,9 +503,12 @@ function report(results) {
     out.push(table(['measurement', 'median', 'p95', 'n', 'note'], rows, ['l', 'r', 'r', 'r', 'l']));
     const mem = lsp.memory;
     if (mem) {
-      out.push(`\nServer RSS: ${bytes(mem.baselineRssBytes)} after start-up and a small manifest`);
-      const memRows = mem.steps.map((s) => [s.id, bytes(s.bytes), ms(s.openToDiagnosticsMs), bytes(s.rssBytes), bytes(s.rssGrowthBytes), `${(s.rssGrowthBytes / s.bytes).toFixed(1)}×`, bytes(s.peakRssBytes), s.limited ? 'limited' : 'all rules']);
-      out.push(table(['opened (kept open)', 'size', 'open → diags ms', 'RSS after', 'RSS growth', 'growth ÷ size', 'peak RSS', 'validation'], memRows));
+      out.push(`\nServer RSS (VmRSS; growth against the RSS after start-up and a small manifest, ${bytes(mem.baselineRssBytes)})`);
+      const memRows = [
+        ...mem.single.map((s) => [`${s.id}, alone`, bytes(s.bytes), ms(s.openToDiagnosticsMs), bytes(s.rssBytes), bytes(s.rssGrowthBytes), `${(s.rssGrowthBytes / s.bytes).toFixed(1)}×`, bytes(s.peakRssBytes), s.limited ? 'limited' : 'all rules']),
+        ...mem.together.map((s, i) => [`+ ${s.id}${i === 0 ? ' (all kept open)' : ''}`, bytes(s.bytes), ms(s.openToDiagnosticsMs), bytes(s.rssBytes), bytes(s.rssGrowthBytes), '', bytes(s.peakRssBytes), s.limited ? 'limited' : 'all rules']),
+      ];
+      out.push(table(['server opens', 'size', 'open → diags ms', 'RSS after', 'RSS growth', 'growth ÷ size', 'peak RSS', 'validation'], memRows));
     }
   }
   const cli = results.cli;

@@ -155,6 +155,22 @@ export function generateManifestValue(layers, seed = 1) {
   };
 }
 
+/**
+ * An OCI artifact manifest (as `oras push` makes) with `layers` files of vendor media types the
+ * service does not know, each titled: the path where unknown media types are looked up.
+ */
+export function generateArtifactManifestValue(layers, seed = 1) {
+  const value = generateManifestValue(layers, seed);
+  const types = ['application/vnd.acme.rocket.docs.layer.v1+tar', 'application/x-wasm', 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', 'text/plain', 'application/vnd.acme.rocket.assets.v1+zip'];
+  value.artifactType = 'application/vnd.acme.rocket.config';
+  value.config = { mediaType: OCI_EMPTY, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2, data: 'e30=' };
+  value.layers.forEach((layer, i) => {
+    layer.mediaType = types[i % types.length];
+    layer.annotations = { 'org.opencontainers.image.title': `rocket/file-${i}.dat` };
+  });
+  return value;
+}
+
 /** Editors show manifests pretty-printed; so do `oras manifest fetch --pretty` and `crane ... | jq`. */
 export function pretty(value) {
   return JSON.stringify(value, null, 2) + '\n';
@@ -184,6 +200,7 @@ export function generatedInputs({ quick }) {
   for (const n of [10, 100, 2000]) {
     inputs.push({ name: `manifest ${n.toLocaleString('en-US')} layers`, id: `manifest-${n}`, kind: 'manifest', series: 'manifest', n, text: pretty(generateManifestValue(n)) });
   }
+  inputs.push({ name: 'artifact 2,000 vendor layers', id: 'artifact-2000', kind: 'manifest', n: 2000, text: pretty(generateArtifactManifestValue(2000)) });
   const oneMb = generateIndexOfSize(1_000_000, 2);
   inputs.push({ name: `index 1 MB (${oneMb.children.toLocaleString('en-US')} children)`, id: 'index-1mb', kind: 'index', n: oneMb.children, text: oneMb.text });
   const fiveMb = generateIndexOfSize(5_000_000, 3);

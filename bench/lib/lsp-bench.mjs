@@ -136,36 +136,58 @@ export async function completionAndHover(client, uri, text, version, count, { af
   };
 }
 
-/** RSS of a fresh server before and after opening each document in turn (kept open). */
-export async function memoryAfterOpening(repoRoot, documents, smallText) {
+async function openAndMeasure(client, doc) {
+  const uri = `file:///bench/memory-${doc.id}.json`;
+  const t0 = performance.now();
+  await client.open(uri, doc.text, 1);
+  const { at, params } = await client.waitForDiagnostics(uri, 1, 300_000);
+  client.forgetPublished();
+  // Let the message buffers and the parse's garbage settle a moment before reading RSS.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const memory = client.memory();
+  return {
+    id: doc.id,
+    bytes: doc.text.length,
+    openToDiagnosticsMs: at - t0,
+    diagnostics: params.diagnostics.length,
+    limited: params.diagnostics.some((d) => d.code === 'validation-limited'),
+    rssBytes: memory.rss,
+    peakRssBytes: memory.hwm,
+  };
+}
+
+async function freshServer(repoRoot, smallText) {
   const client = await BenchLspClient.start(repoRoot);
-  try {
-    await client.open('file:///bench/memory-warmup.json', smallText, 1);
-    await client.waitForDiagnostics('file:///bench/memory-warmup.json', 1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const baseline = client.memory();
-    const steps = [];
-    for (const doc of documents) {
-      const uri = `file:///bench/memory-${doc.id}.json`;
-      const t0 = performance.now();
-      await client.open(uri, doc.text, 1);
-      const { at, params } = await client.waitForDiagnostics(uri, 1, 300_000);
-      client.forgetPublished();
-      // Let the message buffers and the parse's garbage settle a moment before reading RSS.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const memory = client.memory();
-      steps.push({
-        id: doc.id,
-        bytes: doc.text.length,
-        openToDiagnosticsMs: at - t0,
-        diagnostics: params.diagnostics.length,
-        limited: params.diagnostics.some((d) => d.code === 'validation-limited'),
-        rssBytes: memory.rss,
-        peakRssBytes: memory.hwm,
-        rssGrowthBytes: memory.rss - (steps.at(-1)?.rssBytes ?? baseline.rss),
-      });
+  await client.open('file:///bench/memory-warmup.json', smallText, 1);
+  await client.waitForDiagnostics('file:///bench/memory-warmup.json', 1);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { client, baseline: client.memory().rss };
+}
+
+/**
+ * RSS of the server: for each document a fresh server that opens only it (growth = RSS after the
+ * diagnostics − RSS after start-up and a small manifest), then one server that opens them all in
+ * turn and keeps them open.
+ */
+export async function memoryAfterOpening(repoRoot, documents, smallText) {
+  const single = [];
+  for (const doc of documents) {
+    const { client, baseline } = await freshServer(repoRoot, smallText);
+    try {
+      const step = await openAndMeasure(client, doc);
+      single.push({ ...step, baselineRssBytes: baseline, rssGrowthBytes: step.rssBytes - baseline });
+    } finally {
+      await client.shutdown(30_000);
     }
-    return { pid: client.pid, baselineRssBytes: baseline.rss, steps, finalRssBytes: steps.at(-1)?.rssBytes, peakRssBytes: client.memory().hwm };
+  }
+  const { client, baseline } = await freshServer(repoRoot, smallText);
+  try {
+    const together = [];
+    for (const doc of documents) {
+      const step = await openAndMeasure(client, doc);
+      together.push({ ...step, rssGrowthBytes: step.rssBytes - baseline });
+    }
+    return { baselineRssBytes: baseline, single, together, finalRssBytes: together.at(-1)?.rssBytes, peakRssBytes: client.memory().hwm };
   } finally {
     await client.shutdown(30_000);
   }

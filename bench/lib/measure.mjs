@@ -27,7 +27,7 @@ export function percentile(values, p) {
  * Each contender is `{ key, prepare?(k), run(arg) }`: `prepare` builds the argument of the k-th
  * call outside the timer (e.g. the k-th edited text), `run` is timed and may return a promise.
  * Tiny operations are repeated inside one sample so a sample lasts at least `minSampleMs`.
- * The number of rounds fits `budgetMs` (between `minRuns` and `maxRuns`). Returns, per key, the
+ * Rounds go on until `budgetMs` is spent (between `minRuns` and `maxRuns`). Returns, per key, the
  * median and p95 of the per-call times in ms, the samples, the runs and the repetitions, and the
  * result of the last call.
  */
@@ -39,6 +39,11 @@ export async function measureInterleaved(contenders, { budgetMs, minRuns = 5, ma
     const result = await contender.run(arg);
     return { ms: now() - t0, result };
   };
+
+  // Start from a collected heap (the previous input's garbage is not this one's cost). No forced
+  // collection between samples: it shrinks the young generation and makes allocation-heavy code
+  // (parseTree above all) several times slower than it runs in a live process.
+  gc();
 
   // Warm up until the JIT has settled: at least three calls and `warmupMs` each, fewer for calls
   // that take long (one for calls over two seconds); the per-call estimate is the median of the
@@ -60,18 +65,18 @@ export async function measureInterleaved(contenders, { budgetMs, minRuns = 5, ma
   }
 
   const reps = new Map(contenders.map((c) => [c.key, Math.max(1, Math.ceil(minSampleMs / Math.max(single.get(c.key), 1e-3)))]));
-  const roundMs = contenders.reduce((sum, c) => sum + single.get(c.key) * reps.get(c.key), 0);
-  const runs = Math.max(minRuns, Math.min(maxRuns, Math.floor(budgetMs / Math.max(roundMs, 1e-3))));
 
+  // Rounds until the budget is spent (at least `minRuns`, at most `maxRuns`): bounded by the
+  // clock rather than by the warm-up's estimate, which a busy machine makes unreliable.
   const samples = new Map(contenders.map((c) => [c.key, []]));
-  for (let round = 0; round < runs; round++) {
+  const roundsStart = now();
+  for (let round = 0; round < maxRuns && (round < minRuns || now() - roundsStart < budgetMs); round++) {
     // Rotate the order so no contender always runs right after the same one.
     for (let i = 0; i < contenders.length; i++) {
       const contender = contenders[(i + round) % contenders.length];
       const n = reps.get(contender.key);
       const args = [];
       for (let j = 0; j < n; j++) args.push(contender.prepare ? contender.prepare(k++) : undefined);
-      gc();
       let result;
       const t0 = now();
       for (let j = 0; j < n; j++) result = await contender.run(args[j]);
