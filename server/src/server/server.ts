@@ -16,6 +16,7 @@ import { languageFeatureCapabilities, registerLanguageFeatures } from './feature
 import { LayoutContextProvider } from './layout-context';
 import { toLspDiagnostics } from './lsp-diagnostics';
 import { ParseCache } from './parse-cache';
+import { SafeTextDocument } from './safe-document';
 import { logError, runSafeVoid } from './run-safe';
 import { SETTINGS_SECTION } from './settings';
 import { SettingsStore } from './settings-store';
@@ -41,7 +42,7 @@ function serverVersion(): string | undefined {
  */
 export function startServer(connection: Connection): void {
   const log = connection.console;
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(SafeTextDocument);
   const parses = new ParseCache();
   const parsedFor = (document: TextDocument): ParsedDocument => parses.get(document);
   const settings = new SettingsStore(connection);
