@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { InMemoryBlobStore } from 'image-manifest-language-server';
 import {
   MT,
   atLeast,
@@ -64,6 +65,23 @@ function layoutManifest(...layers: Json[]): string {
   return json({ ...ociManifest(), config: desc(MT.ociConfig, amd64Config), layers });
 }
 
+/**
+ * A store that verifies digests (node:crypto over the stored bytes), where the blob named by layer
+ * B's digest had one byte flipped after the descriptor was written: same size, other content.
+ */
+const layerC = gzipSync(Buffer.from('layer c'));
+const layerBDamaged = Buffer.from(layerB);
+layerBDamaged[layerBDamaged.length - 5] ^= 0xff;
+const verifyingStore = new InMemoryBlobStore(
+  new Map<string, Buffer | string>([
+    [sha256(amd64Config), amd64Config],
+    [sha256(layerA), layerA],
+    [sha256(layerB), layerBDamaged],
+    [sha256(layerC), layerC],
+  ]),
+);
+const verifying = { context: { blobs: verifyingStore } };
+
 export const CASES: RuleCase[] = [
   {
     // image-layout.md: blobs MAY be missing (fulfilled by an external store): information only.
@@ -105,6 +123,18 @@ export const CASES: RuleCase[] = [
     good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc('application/vnd.oci.image.layer.v1.tar+zstd', zstdBlob)),
     where: [{ path: '$.layers[1].mediaType', text: JSON.stringify(MT.ociLayerGzip) }],
     options: inLayout,
+  },
+  {
+    // descriptor.md#digests: the digest is of the referenced content; consumers verify it
+    // ("digest mismatch"). The damaged blob keeps its size, so only hashing can tell.
+    name: 'a layer blob with one byte flipped',
+    code: 'blob-digest-mismatch',
+    severity: 'error',
+    bad: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)),
+    good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerC)),
+    where: [{ path: '$.layers[1].digest', text: JSON.stringify(sha256(layerB)) }],
+    message: /sha256:[0-9a-f]{64}/,
+    options: verifying,
   },
   {
     // config.md rootfs.diff_ids pair with manifest.md layers (SPEC.md cross-checks).
@@ -188,6 +218,55 @@ if (require.main === module) {
     it('an OCI index as index.json is fine', () => {
       const all = check(json(ociIndex()), { context: { isLayoutIndex: true } });
       assert.deepEqual(all.filter(atLeast('warning')), [], formatDiagnostics(all));
+    });
+  });
+
+  describe('digest verification', () => {
+    it('names what the damaged blob hashes to (computed here with node:crypto)', () => {
+      const all = check(layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)), verifying);
+      const found = all.filter((d) => d.code === 'blob-digest-mismatch');
+      assert.equal(found.length, 1, formatDiagnostics(all));
+      assert.ok(found[0].message.includes(sha256(layerBDamaged)), found[0].message);
+      assert.ok(found[0].message.includes(`blobs/sha256/${sha256(layerB).slice(7)}`), found[0].message);
+    });
+
+    it('a truncated blob has a size and a digest mismatch', () => {
+      const truncated = new InMemoryBlobStore(new Map<string, Buffer | string>([[sha256(amd64Config), amd64Config], [sha256(layerA), layerA], [sha256(layerB), layerB.subarray(0, 10)]]));
+      const all = check(layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)), { context: { blobs: truncated } });
+      assert.deepEqual(all.filter((d) => d.code.startsWith('blob-')).map((d) => `${d.code}@${d.path}`).sort(), ['blob-digest-mismatch@$.layers[1].digest', 'blob-size-mismatch@$.layers[1].size']);
+    });
+
+    it('pending and unknown answers say nothing (the server validates again when hashing ends)', () => {
+      for (const state of ['pending', 'unknown'] as const) {
+        const store = { ...memoryBlobs([amd64Config, layerA, layerB]), digestStatus: () => ({ state }) };
+        const all = check(layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)), { context: { blobs: store } });
+        assert.deepEqual(all.filter((d) => d.code === 'blob-digest-mismatch'), [], state);
+      }
+    });
+
+    describe('a document that is itself a blob of the layout', () => {
+      const text = layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerC));
+      const claimed = sha256('what the file held when it was named');
+      const ownStore = (stored: string) => new InMemoryBlobStore(new Map<string, Buffer | string>([[sha256(amd64Config), amd64Config], [sha256(layerA), layerA], [sha256(layerC), layerC], [claimed, stored]]));
+
+      it('is reported at its start when its bytes do not hash to its file name', () => {
+        const all = check(text, { context: { blobs: ownStore(text), ownDigest: claimed } });
+        const found = all.filter((d) => d.code === 'blob-digest-mismatch');
+        assert.equal(found.length, 1, formatDiagnostics(all));
+        assert.deepEqual(found[0].range, { start: 0, end: 1 });
+        assert.ok(found[0].message.includes(sha256(text)) && found[0].message.includes(claimed), found[0].message);
+      });
+
+      it('is not judged while the editor text differs from the file (unsaved changes)', () => {
+        const all = check(text, { context: { blobs: ownStore(text.replace('"layers"', '"layers" ')), ownDigest: claimed } });
+        assert.deepEqual(all.filter((d) => d.code === 'blob-digest-mismatch'), []);
+      });
+
+      it('is silent when the name is right', () => {
+        const own = sha256(text);
+        const store = new InMemoryBlobStore(new Map<string, Buffer | string>([[sha256(amd64Config), amd64Config], [sha256(layerA), layerA], [sha256(layerC), layerC], [own, text]]));
+        assert.deepEqual(check(text, { context: { blobs: store, ownDigest: own } }).filter(atLeast('warning')), []);
+      });
     });
   });
 

@@ -1,3 +1,4 @@
+import type { VerifyDigests } from '../layout/fs-blob-store';
 import { DIAGNOSTIC_CODES, type RuleSetting } from '../service';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -5,7 +6,17 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type Command =
   | { name: 'help' }
   | { name: 'version' }
-  | { name: 'check'; format: OutputFormat; rules: Record<string, RuleSetting>; verbose: boolean; inputs: string[] };
+  | {
+      name: 'check';
+      format: OutputFormat;
+      rules: Record<string, RuleSetting>;
+      verbose: boolean;
+      inputs: string[];
+      /** `--verify-digests`; absent: auto. */
+      verifyDigests?: VerifyDigests;
+      /** `--verify-max-size`, in bytes; absent: 64 MiB. */
+      verifyMaxSize?: number;
+    };
 
 /** Bad usage: reported as one line on stderr with exit code 2, never as a stack trace. */
 export class UsageError extends Error {}
@@ -23,6 +34,10 @@ Options:
   --format <text|json|sarif>   output format (default: text)
   --rule <code>=<setting>      turn a diagnostic code off or change its severity; setting is one of
                                off, error, warning, information, hint (repeatable)
+  --verify-digests <mode>      hash the blobs of OCI image layouts and compare them with their
+                               digests: auto (blobs up to --verify-max-size, the default),
+                               always, or never
+  --verify-max-size <bytes>    the size limit of auto, e.g. 67108864, 512M or 2G (default 64M)
   -v, --verbose                also list files that were skipped and why
   -h, --help                   show this help
   -V, --version                show the version
@@ -35,6 +50,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let verbose = false;
   const positionals: string[] = [];
   let optionsEnded = false;
+  let verifyDigests: VerifyDigests | undefined;
+  let verifyMaxSize: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -78,6 +95,15 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--format':
         format = parseFormat(takeValue());
         break;
+      case '--verify-digests': {
+        const value = takeValue();
+        if (value !== 'auto' && value !== 'always' && value !== 'never') throw new UsageError(`unknown --verify-digests mode '${value}' (expected auto, always, never)`);
+        verifyDigests = value;
+        break;
+      }
+      case '--verify-max-size':
+        verifyMaxSize = parseByteSize(takeValue());
+        break;
       case '--rule': {
         const [code, setting] = parseRule(takeValue());
         rules[code] = setting;
@@ -92,7 +118,19 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === undefined) throw new UsageError('missing command: try `image-manifest check <files or directories>`');
   if (command !== 'check') throw new UsageError(`unknown command '${command}' (the only command is 'check')`);
   if (inputs.length === 0) throw new UsageError('no files or directories to check');
-  return { name: 'check', format, rules, verbose, inputs };
+  const check: Extract<Command, { name: 'check' }> = { name: 'check', format, rules, verbose, inputs };
+  if (verifyDigests !== undefined) check.verifyDigests = verifyDigests;
+  if (verifyMaxSize !== undefined) check.verifyMaxSize = verifyMaxSize;
+  return check;
+}
+
+/** `67108864`, `64M`, `64MiB`, `2G`: binary units. */
+function parseByteSize(value: string): number {
+  const match = /^(\d+)\s*(?:([kKmMgGtT])(?:i?[bB])?|[bB])?$/.exec(value);
+  const units: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+  const bytes = match ? Number(match[1]) * (match[2] ? units[match[2].toLowerCase()] : 1) : NaN;
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`--verify-max-size expects a number of bytes such as 67108864 or 64M, got '${value}'`);
+  return bytes;
 }
 
 function parseFormat(value: string): OutputFormat {

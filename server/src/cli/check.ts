@@ -1,4 +1,4 @@
-import { layoutContextFor } from '../layout/fs-blob-store';
+import { layoutContextFor, type LayoutOptions } from '../layout/fs-blob-store';
 import {
   LineIndex,
   parseDocument,
@@ -42,6 +42,7 @@ export function checkFile(
   rules: Record<string, RuleSetting>,
   service: Service = defaultService,
   read: (file: string) => ReadResult = readCandidate,
+  layout: LayoutOptions = { verifyDigests: 'auto' },
 ): FileResult {
   const file = candidate.display;
   let content: ReadResult;
@@ -55,7 +56,7 @@ export function checkFile(
   try {
     const parsed = service.parseDocument(content.text);
     const kind = parsed.detection.kind;
-    const found = service.validateDocument(parsed, { rules, context: layoutContextFor(candidate.absolute) });
+    const found = service.validateDocument(parsed, { rules, context: layoutContextFor(candidate.absolute, layout) });
     // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,
     // even when broken; the service still speaks up for a manifest it could not parse into a tree.
     if (kind === 'unknown' && found.length === 0) {

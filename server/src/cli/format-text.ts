@@ -26,6 +26,11 @@ export function formatText(run: RunResult, verbose: boolean): string {
   if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
   let summary = `${plural(checked, 'file')} checked: ${parts.join(', ')}`;
   if (verbose && skipped > 0) summary += ` (${skipped} skipped)`;
+  const blobs = run.blobs;
+  if (blobs && blobs.verified > 0) {
+    const hashed = blobs.bytesHashed > 0 ? `, ${blobs.bytesHashed.toLocaleString('en-US')} bytes hashed` : '';
+    lines.push(`${plural(blobs.verified, 'layout blob')} verified by digest: ${blobs.mismatched} mismatched${hashed}`);
+  }
   lines.push(summary);
   return lines.join('\n') + '\n';
 }

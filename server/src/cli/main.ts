@@ -1,4 +1,5 @@
 import { parseArgs, USAGE, UsageError, type Command } from './args';
+import type { LayoutOptions, VerificationStats } from '../layout/fs-blob-store';
 import { checkFile, defaultService, type FileResult, type Service } from './check';
 import { compare, discover, InputError } from './discover';
 import { formatJson } from './format-json';
@@ -49,10 +50,12 @@ export function run(argv: readonly string[], io: Io = processIo, service: Servic
 
 function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Service): number {
   const { candidates, errors, skipped } = discover(command.inputs);
-  const files: FileResult[] = candidates.map((c) => checkFile(c, command.rules, service));
+  const stats: VerificationStats = { verified: new Set(), mismatched: new Set(), bytesHashed: 0 };
+  const layout: LayoutOptions = { verifyDigests: command.verifyDigests ?? 'auto', verifyMaxSize: command.verifyMaxSize, stats };
+  const files: FileResult[] = candidates.map((c) => checkFile(c, command.rules, service, undefined, layout));
   for (const entry of skipped) files.push({ status: 'skipped', path: entry.display, explicit: false, reason: entry.reason });
   files.sort((a, b) => compare(a.path, b.path));
-  const result: RunResult = { files, walkErrors: errors };
+  const result: RunResult = { files, walkErrors: errors, blobs: { verified: stats.verified.size, mismatched: stats.mismatched.size, bytesHashed: stats.bytesHashed } };
 
   for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${message}\n`);
   for (const file of result.files) {

@@ -6,6 +6,8 @@ export interface RunResult {
   files: FileResult[];
   /** Problems met while walking directories (an unreadable subdirectory, …). */
   walkErrors: string[];
+  /** Layout blobs whose digests were verified (`--verify-digests`). */
+  blobs?: { verified: number; mismatched: number; bytesHashed: number };
 }
 
 export type SeverityCounts = Record<Severity, number>;

@@ -1,6 +1,48 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BlobStore } from '../service/blob-store';
+import {
+  sniffFormat,
+  type BlobFormat,
+  type BlobListing,
+  type BlobListingEntry,
+  type BlobStore,
+  type DigestStatus,
+  type LayerSummaryStatus,
+} from '../service/blob-store';
+import type { DocumentContext } from '../service/types';
+import { hashFileSync, isHashable, type LayerLimits } from './blob-analysis';
+import type { BlobJobs } from './blob-jobs';
+
+/** `imageManifest.layout.verifyDigests` */
+export type VerifyDigests = 'auto' | 'always' | 'never';
+
+/** Blobs up to this size are hashed in `auto` mode (`imageManifest.layout.verifyDigestsMaxSize`). */
+export const DEFAULT_VERIFY_MAX_SIZE = 64 * 1024 * 1024;
+
+export interface LayoutOptions {
+  /** Whether blobs are hashed to check their digests; absent: never (the store has no `digestStatus`). */
+  readonly verifyDigests?: VerifyDigests;
+  /** The `auto` limit in bytes (default 64 MiB). */
+  readonly verifyMaxSize?: number;
+  /**
+   * Where hashing and layer reading run: a background job runner (the server: answers `pending`,
+   * then tells the runner's listeners) or, when absent, synchronously in this thread (the CLI).
+   */
+  readonly jobs?: BlobJobs;
+  /** Bounds of a layer read for hovers. */
+  readonly layerLimits?: LayerLimits;
+  /** Where the CLI counts what was verified. */
+  readonly stats?: VerificationStats;
+}
+
+export interface VerificationStats {
+  /** Blob files whose digest was compared (from the cache or freshly hashed). */
+  readonly verified: Set<string>;
+  /** Bytes hashed on this thread. */
+  bytesHashed: number;
+  /** Blob files whose digest did not match. */
+  readonly mismatched: Set<string>;
+}
 
 const ALGORITHM = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/;
 const ENCODED = /^[a-zA-Z0-9=_-]+$/;
@@ -13,9 +55,15 @@ const ENCODED = /^[a-zA-Z0-9=_-]+$/;
 export class FileSystemBlobStore implements BlobStore {
   private readonly realRoot: string;
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    private readonly options: LayoutOptions = {},
+  ) {
     this.realRoot = fs.realpathSync(root);
+    // Only a store that verifies has the method: the rules then know not to expect an answer.
+    if (options.verifyDigests === undefined) this.digestStatus = undefined;
   }
+
 
   blobPath(digest: string): string | undefined {
     const colon = digest.indexOf(':');
@@ -43,6 +91,99 @@ export class FileSystemBlobStore implements BlobStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** The blob's real path when it is a regular file inside the layout (for links and definitions). */
+  fileFor(digest: string): string | undefined {
+    const found = this.resolve(digest);
+    return found === 'missing' || found === undefined ? undefined : found.file;
+  }
+
+  digestStatus?(digest: string): DigestStatus {
+    const mode = this.options.verifyDigests ?? 'never';
+    if (mode === 'never') return { state: 'unknown', reason: 'digest verification is off (`imageManifest.layout.verifyDigests`)' };
+    const found = this.resolve(digest);
+    if (found === 'missing' || found === undefined) return { state: 'unknown', reason: 'the blob cannot be read' };
+    const algorithm = digest.slice(0, digest.indexOf(':'));
+    if (!isHashable(algorithm)) return { state: 'unknown', reason: `\`${algorithm}\` digests cannot be computed here` };
+    const limit = this.options.verifyMaxSize ?? DEFAULT_VERIFY_MAX_SIZE;
+    if (mode === 'auto' && found.size > limit) {
+      return { state: 'unknown', reason: `larger than ${limit.toLocaleString('en-US')} bytes, the limit of automatic verification (\`imageManifest.layout.verifyDigestsMaxSize\`; \`verifyDigests: "always"\` hashes every blob)` };
+    }
+    const identity = { size: found.size, mtimeMs: found.mtimeMs };
+    let hex: string | undefined;
+    const jobs = this.options.jobs;
+    if (jobs) {
+      const outcome = jobs.hash(found.file, identity, algorithm, digest);
+      if (outcome === 'pending') return { state: 'pending' };
+      if (outcome.state === 'failed') return { state: 'unknown', reason: `hashing failed: ${outcome.reason}` };
+      hex = outcome.value;
+    } else {
+      const key = `${algorithm}\0${found.file}\0${found.size}\0${found.mtimeMs}`;
+      hex = syncHashes.get(key);
+      if (hex === undefined) {
+        try {
+          hex = hashFileSync(found.file, algorithm, identity);
+        } catch (error) {
+          return { state: 'unknown', reason: `hashing failed: ${error instanceof Error ? error.message : String(error)}` };
+        }
+        if (this.options.stats) this.options.stats.bytesHashed += found.size;
+        if (syncHashes.size >= MAX_CACHED_HASHES) syncHashes.delete(syncHashes.keys().next().value as string);
+        syncHashes.set(key, hex);
+      }
+    }
+    const actual = `${algorithm}:${hex}`;
+    this.options.stats?.verified.add(found.file);
+    if (actual !== digest) this.options.stats?.mismatched.add(found.file);
+    return actual === digest ? { state: 'match' } : { state: 'mismatch', actual };
+  }
+
+  layerSummary(digest: string): LayerSummaryStatus {
+    const jobs = this.options.jobs;
+    if (!jobs) return { state: 'unavailable', reason: 'layers are read by the language server only' };
+    const found = this.resolve(digest);
+    if (found === 'missing') return { state: 'unavailable', reason: 'the layout has no such blob' };
+    if (found === undefined) return { state: 'unavailable', reason: 'the blob cannot be read (not a regular file inside the layout)' };
+    const format = this.formatOf(digest, found);
+    const compression = format === 'gzip' ? 'gzip' : format === 'zstd' ? 'zstd' : format === 'tar' ? 'none' : undefined;
+    if (!compression) return { state: 'unavailable', reason: `the blob is ${format === 'json' ? 'JSON' : 'not a tar archive, gzip or zstd data'}` };
+    const outcome = jobs.layer(found.file, { size: found.size, mtimeMs: found.mtimeMs }, compression, digest, this.options.layerLimits);
+    if (outcome === 'pending') return { state: 'pending' };
+    if (outcome.state === 'failed') return { state: 'unavailable', reason: `reading failed: ${outcome.reason}` };
+    return { state: 'done', summary: outcome.value };
+  }
+
+  /**
+   * The layout's blobs, sorted by algorithm and name: regular files inside the layout under
+   * `blobs/<algorithm>/<encoded>` whose names fit the digest grammar, with size and sniffed format.
+   */
+  list(limit: number): BlobListing {
+    const entries: BlobListingEntry[] = [];
+    const blobsDir = path.join(this.root, 'blobs');
+    for (const algorithm of readNames(blobsDir)) {
+      if (!ALGORITHM.test(algorithm)) continue;
+      for (const encoded of readNames(path.join(blobsDir, algorithm))) {
+        if (!ENCODED.test(encoded)) continue;
+        const digest = `${algorithm}:${encoded}`;
+        const found = this.resolve(digest);
+        if (found === 'missing' || found === undefined) continue;
+        if (entries.length >= limit) return { entries, truncated: true };
+        entries.push({ digest, size: found.size, format: this.formatOf(digest, found) });
+      }
+    }
+    return { entries, truncated: false };
+  }
+
+  private readonly formats = new Map<string, { size: number; mtimeMs: number; format: BlobFormat }>();
+
+  private formatOf(digest: string, found: { file: string; size: number; mtimeMs: number }): BlobFormat {
+    const cached = this.formats.get(found.file);
+    if (cached && cached.size === found.size && cached.mtimeMs === found.mtimeMs) return cached.format;
+    const head = this.head(digest, 512);
+    const format = head ? sniffFormat(head) : 'unknown';
+    if (this.formats.size >= MAX_CACHED_BLOBS) this.formats.delete(this.formats.keys().next().value as string);
+    this.formats.set(found.file, { size: found.size, mtimeMs: found.mtimeMs, format });
+    return format;
   }
 
   stat(digest: string): { size: number } | 'missing' | undefined {
@@ -124,6 +265,28 @@ function readAtMost(fd: number, buffer: Buffer): number {
 /** Small JSON blobs (manifests, configs) read for cross-checks; a bound on memory. */
 const MAX_CACHED_BLOBS = 2048;
 
+/** Hashes computed on this thread (the CLI), by algorithm, path, size and mtime. */
+const syncHashes = new Map<string, string>();
+const MAX_CACHED_HASHES = 8192;
+
+/** Names in a directory, sorted; none when it cannot be read. */
+const listings = new Map<string, { mtimeMs: number; names: string[] }>();
+
+function readNames(directory: string): string[] {
+  try {
+    const stat = fs.statSync(directory);
+    if (!stat.isDirectory()) return [];
+    const cached = listings.get(directory);
+    if (cached && cached.mtimeMs === stat.mtimeMs) return cached.names;
+    const names = fs.readdirSync(directory).sort();
+    if (listings.size >= 256) listings.delete(listings.keys().next().value as string);
+    listings.set(directory, { mtimeMs: stat.mtimeMs, names });
+    return names;
+  } catch {
+    return [];
+  }
+}
+
 const markerByDirectory = new Map<string, boolean>();
 
 function hasLayoutMarker(directory: string): boolean {
@@ -157,25 +320,62 @@ export function forgetLayoutCaches(directory: string): void {
     if (key === resolved || key.startsWith(resolved + path.sep) || resolved.startsWith(key + path.sep)) markerByDirectory.delete(key);
   }
   for (const key of [...stores.keys()]) {
-    if (key === resolved || resolved.startsWith(key + path.sep)) stores.delete(key);
+    const root = key.slice(0, key.indexOf('\0'));
+    if (root === resolved || resolved.startsWith(root + path.sep) || root.startsWith(resolved + path.sep)) stores.delete(key);
+  }
+  for (const key of [...listings.keys()]) {
+    if (key === resolved || key.startsWith(resolved + path.sep)) listings.delete(key);
   }
 }
 
 const stores = new Map<string, FileSystemBlobStore>();
 
-/** The document context for a file on disk: its layout's blobs, and whether it is `index.json`. */
-export function layoutContextFor(filePath: string): { isLayoutIndex: boolean; blobs?: BlobStore } {
+export interface LayoutContext extends DocumentContext {
+  isLayoutIndex: boolean;
+  blobs?: FileSystemBlobStore;
+  /** The layout's root folder. */
+  root?: string;
+}
+
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;
+
+function idOf(object: object | undefined): number {
+  if (!object) return 0;
+  let id = objectIds.get(object);
+  if (id === undefined) {
+    id = ++lastObjectId;
+    objectIds.set(object, id);
+  }
+  return id;
+}
+
+function optionsKey(options: LayoutOptions): string {
+  const limits = options.layerLimits ? `${options.layerLimits.timeMs}/${options.layerLimits.maxBytes}/${options.layerLimits.maxTopLevel}` : '';
+  return `${options.verifyDigests ?? ''}\0${options.verifyMaxSize ?? ''}\0${idOf(options.jobs)}\0${idOf(options.stats)}\0${limits}`;
+}
+
+/**
+ * The document context for a file on disk: its layout's blobs, whether it is `index.json`, and for
+ * a blob of the layout (`blobs/<algorithm>/<encoded>`) the digest its name claims.
+ */
+export function layoutContextFor(filePath: string, options: LayoutOptions = {}): LayoutContext {
   const root = findLayoutRoot(filePath);
   if (!root) return { isLayoutIndex: false };
-  let store = stores.get(root);
+  const key = `${root}\0${optionsKey(options)}`;
+  let store = stores.get(key);
   if (!store) {
     try {
-      store = new FileSystemBlobStore(root);
+      store = new FileSystemBlobStore(root, options);
     } catch {
       return { isLayoutIndex: false };
     }
-    stores.set(root, store);
+    stores.set(key, store);
   }
-  const isLayoutIndex = path.resolve(filePath) === path.join(root, 'index.json');
-  return { isLayoutIndex, blobs: store };
+  const absolute = path.resolve(filePath);
+  const isLayoutIndex = absolute === path.join(root, 'index.json');
+  const context: LayoutContext = { isLayoutIndex, blobs: store, root };
+  const relative = path.relative(path.join(root, 'blobs'), absolute).split(path.sep);
+  if (relative.length === 2 && ALGORITHM.test(relative[0]) && ENCODED.test(relative[1])) context.ownDigest = `${relative[0]}:${relative[1]}`;
+  return context;
 }

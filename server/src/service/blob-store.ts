@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * How the pure service reads the blobs of the OCI image layout a document sits in. The file system
  * implementation lives outside the service; tests use an in-memory one.
@@ -12,6 +14,78 @@ export interface BlobStore {
   stat(digest: string): { size: number } | 'missing' | undefined;
   /** The first `bytes` bytes of the blob (fewer when it is shorter), for sniffing its format. */
   head(digest: string, bytes: number): Uint8Array | undefined;
+  /**
+   * Whether the blob's content hashes to `digest`. Never blocks on a large blob: a store that hashes
+   * in the background answers `pending` and tells its owner when the answer is there (the server
+   * then validates again). Absent when the store does not verify digests at all.
+   */
+  digestStatus?(digest: string): DigestStatus;
+  /**
+   * What a layer blob holds (sizes, entries, diff_id), read once from the stream and cached;
+   * `pending` while that runs in the background. Absent when the store cannot read layers.
+   */
+  layerSummary?(digest: string): LayerSummaryStatus;
+  /** The blobs of the layout (at most `limit`), for completion. Absent when the store cannot list. */
+  list?(limit: number): BlobListing;
+}
+
+export type DigestState = 'match' | 'mismatch' | 'pending' | 'unknown';
+
+export interface DigestStatus {
+  readonly state: DigestState;
+  /** For `mismatch`: what the content hashes to (`algorithm:hex`). */
+  readonly actual?: string;
+  /** For `unknown`: why it was not verified (too large for `auto`, unsupported algorithm, …). */
+  readonly reason?: string;
+}
+
+export interface LayerSummary {
+  /** The blob's size (compressed, as stored). */
+  readonly compressedSize: number;
+  readonly compression: 'gzip' | 'zstd' | 'none';
+  /** Bytes of the uncompressed tar stream (what diff_id hashes); read so far when incomplete. */
+  readonly uncompressedSize: number;
+  /** Entries as `tar -t` lists them, and by type. */
+  readonly entries: number;
+  readonly files: number;
+  readonly directories: number;
+  readonly symlinks: number;
+  readonly hardlinks: number;
+  readonly others: number;
+  /** Entries whose name starts with `.wh.` (deletions of lower layers, and opaque-directory markers). */
+  readonly whiteouts: number;
+  /** Sum of the regular files' sizes. */
+  readonly contentBytes: number;
+  /** The first path components, sorted, directories with a trailing `/` (capped; see `topLevelTruncated`). */
+  readonly topLevel: readonly string[];
+  readonly topLevelTruncated: boolean;
+  /** `sha256:` of the uncompressed stream: the layer's diff_id; only when the whole stream was read. */
+  readonly diffId?: string;
+  /** The whole layer was read. Otherwise `stoppedBy` says why not. */
+  readonly complete: boolean;
+  readonly stoppedBy?: 'time' | 'bytes' | 'error';
+  /** What went wrong (corrupt data, not a tar archive, …) or which limit stopped the reading. */
+  readonly problem?: string;
+  /** Milliseconds the reading took. */
+  readonly elapsedMs: number;
+}
+
+export type LayerSummaryStatus =
+  | { readonly state: 'done'; readonly summary: LayerSummary }
+  | { readonly state: 'pending' }
+  | { readonly state: 'unavailable'; readonly reason: string };
+
+export interface BlobListingEntry {
+  readonly digest: string;
+  readonly size: number;
+  /** From the first bytes (gzip, zstd, tar, JSON). */
+  readonly format: BlobFormat;
+}
+
+export interface BlobListing {
+  readonly entries: readonly BlobListingEntry[];
+  /** More blobs than `limit`. */
+  readonly truncated: boolean;
 }
 
 /** A store over a map of digest → content, for tests and for documents already in memory. */
@@ -36,6 +110,36 @@ export class InMemoryBlobStore implements BlobStore {
   head(digest: string, count: number): Uint8Array | undefined {
     return this.bytes(digest)?.subarray(0, count);
   }
+
+  /** Hashes at once: the content is in memory. */
+  digestStatus(digest: string): DigestStatus {
+    const bytes = this.bytes(digest);
+    if (bytes === undefined) return { state: 'unknown', reason: 'no such blob' };
+    return compareDigest(digest, bytes);
+  }
+
+  list(limit: number): BlobListing {
+    const entries: BlobListingEntry[] = [];
+    for (const digest of [...this.blobs.keys()].sort()) {
+      if (entries.length >= limit) return { entries, truncated: true };
+      const bytes = this.bytes(digest)!;
+      entries.push({ digest, size: bytes.length, format: sniffFormat(bytes.subarray(0, 512)) });
+    }
+    return { entries, truncated: false };
+  }
+}
+
+/** Node's names of the registered digest algorithms it can compute (blake3 it cannot). */
+export const HASH_ALGORITHMS: Readonly<Record<string, string>> = { sha256: 'sha256', sha512: 'sha512' };
+
+/** Whether `bytes` hash to `digest` (`unknown` for algorithms Node cannot compute). */
+export function compareDigest(digest: string, bytes: Uint8Array): DigestStatus {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const hash = HASH_ALGORITHMS[algorithm];
+  if (colon <= 0 || !hash) return { state: 'unknown', reason: `\`${algorithm}\` digests cannot be computed here` };
+  const actual = `${algorithm}:${createHash(hash).update(bytes).digest('hex')}`;
+  return actual === digest ? { state: 'match' } : { state: 'mismatch', actual };
 }
 
 export type BlobFormat = 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown';

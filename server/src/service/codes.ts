@@ -76,6 +76,7 @@ export const DIAGNOSTIC_CODES = {
   'layout-media-type-mismatch': { severity: 'error', summary: 'A descriptor\'s `mediaType` differs from the media type of the blob it points to.', href: `${IS}/descriptor.md#properties` },
   'blob-missing': { severity: 'information', summary: 'The layout has no blob for this digest (allowed: layouts may leave blobs out).', href: `${IS}/image-layout.md#blobs` },
   'blob-size-mismatch': { severity: 'error', summary: 'The blob in the layout has a different size than the descriptor says.', href: `${IS}/descriptor.md#properties` },
+  'blob-digest-mismatch': { severity: 'error', summary: 'The blob\'s content hashes to another digest than the one naming it (a changed, truncated or corrupt blob); clients refuse it. Checked per `imageManifest.layout.verifyDigests`.', href: `${IS}/descriptor.md#digests` },
   'blob-content-mismatch': { severity: 'error', summary: 'The blob\'s content is not what the descriptor\'s media type says (e.g. zstd data declared as gzip, a tarball declared as JSON).', href: `${IS}/descriptor.md#properties` },
   'layout-layer-count': { severity: 'error', summary: 'The image config\'s `rootfs.diff_ids` and the manifest\'s `layers` differ in number; runtimes cannot unpack the image.', href: `${IS}/config.md#properties` },
   'layout-index-kind': { severity: 'error', summary: 'The `index.json` of an OCI image layout must be an image index.', href: `${IS}/image-layout.md#indexjson-file` },

@@ -57,6 +57,11 @@ export interface DocumentContext {
   isLayoutIndex?: boolean;
   /** The blobs of the layout the document sits in, for checks across documents. */
   blobs?: import('./blob-store').BlobStore;
+  /**
+   * The document is a blob of that layout (`blobs/<algorithm>/<encoded>`): the digest its file name
+   * claims, which its bytes must hash to.
+   */
+  ownDigest?: string;
 }
 
 export interface Position {

@@ -24,6 +24,7 @@ const MEDIA_TYPE_OF_KIND: Record<string, string | undefined> = {
 export function checkLayoutReferences(ctx: RuleContext): void {
   const blobs = ctx.context.blobs;
   if (!blobs) return;
+  checkOwnDigest(ctx, blobs);
   const cache = new Map<string, ParsedDocument | undefined>();
   const load = (digest: string | undefined): ParsedDocument | undefined => {
     if (!digest || !isValidDigest(digest)) return undefined;
@@ -73,6 +74,7 @@ function checkBlobPresence(ctx: RuleContext, ref: DescriptorRef, blobs: BlobStor
     ctx.report('blob-missing', digestNode, `The layout has no blob \`blobs/${digest.replace(':', '/')}\`; the spec allows layouts to leave blobs out, but this content cannot be read from here.`);
     return false;
   }
+  checkDigest(ctx, digestNode, digest, blobs);
   const sizeNode = member(ref.node, 'size');
   if (sizeNode?.type === 'number' && Number.isInteger(sizeNode.value) && sizeNode.value !== stat.size) {
     ctx.report('blob-size-mismatch', sizeNode, `The descriptor says ${String(sizeNode.value)} bytes, but the blob in the layout has ${stat.size}; clients refuse content whose size does not match (containerd: "failed size validation").`, [
@@ -95,6 +97,40 @@ function checkBlobPresence(ctx: RuleContext, ref: DescriptorRef, blobs: BlobStor
     `\`${info.mediaType}\` says ${describeFormats(expected)}, but the blob is ${FORMAT_WORDS[actual]}; clients that trust the media type fail to read it.`,
   );
   return false;
+}
+
+/**
+ * The blob hashes to its digest. A store that hashes in the background answers `pending` for a
+ * blob it has not read yet: nothing is said now, and the server validates again when it is done.
+ */
+function checkDigest(ctx: RuleContext, digestNode: Node, digest: string, blobs: BlobStore): void {
+  const status = blobs.digestStatus?.(digest);
+  if (status?.state !== 'mismatch') return;
+  ctx.report(
+    'blob-digest-mismatch',
+    digestNode,
+    `The blob \`blobs/${digest.replace(':', '/')}\` hashes to \`${status.actual ?? 'another digest'}\`, not to this digest: its content was changed, truncated or corrupted, and clients refuse it ("digest mismatch"). Restore the blob, or point the descriptor at the right content.`,
+  );
+}
+
+/**
+ * A document that is itself a blob of the layout must hash to its own file name. The bytes hashed
+ * are the file's on disk; the check applies only while the text equals the file (an editor buffer
+ * with unsaved changes is not judged: its digest changes with every edit).
+ */
+function checkOwnDigest(ctx: RuleContext, blobs: BlobStore): void {
+  const own = ctx.context.ownDigest;
+  if (!own || !blobs.digestStatus || !isValidDigest(own)) return;
+  const status = blobs.digestStatus(own);
+  if (status.state !== 'mismatch') return;
+  const onDisk = blobs.readText(own, MAX_JSON_BLOB);
+  if (onDisk === undefined || onDisk.replace(/^\uFEFF/, '') !== ctx.doc.text.replace(/^\uFEFF/, '')) return;
+  const start = ctx.doc.root?.offset ?? 0;
+  ctx.report(
+    'blob-digest-mismatch',
+    { start, end: Math.min(start + 1, ctx.doc.text.length) },
+    `This file is the blob \`${own}\` of its layout, but its bytes hash to \`${status.actual ?? 'another digest'}\`: a blob's name is the digest of its content, so it was edited or damaged after it was written. Descriptors that point at it now fail verification; restore it, or store it under its new digest and update them.`,
+  );
 }
 
 const FORMAT_WORDS: Record<BlobFormat, string> = {
