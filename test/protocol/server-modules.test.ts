@@ -99,6 +99,8 @@ describe('settings parsing', () => {
       maxValidationSize: declared['imageManifest.maxValidationSize'].default,
       inlayHintSizes: declared['imageManifest.inlayHints.sizes'].default,
       digestCodeLens: declared['imageManifest.documentDigest.codeLens'].default,
+      verifyDigests: declared['imageManifest.layout.verifyDigests'].default,
+      verifyDigestsMaxSize: declared['imageManifest.layout.verifyDigestsMaxSize'].default,
     };
     assert.deepEqual(mergeSettings(), defaults);
     assert.deepEqual(
@@ -112,5 +114,14 @@ describe('settings parsing', () => {
     assert.deepEqual(readSection({ inlayHints: { sizes: false }, 'documentDigest.codeLens': false }, warn), { inlayHintSizes: false, digestCodeLens: false });
     assert.deepEqual(readSection({ inlayHints: { sizes: 'no' }, maxValidationSize: -1 }, warn), {});
     assert.equal(problems.length, 2);
+  });
+
+  it('reads the layout settings nested or flattened, and ignores values of the wrong type', () => {
+    const { problems, warn } = collect();
+    assert.deepEqual(readSection({ layout: { verifyDigests: 'always', verifyDigestsMaxSize: 1024 } }, warn), { verifyDigests: 'always', verifyDigestsMaxSize: 1024 });
+    assert.deepEqual(readSection({ 'layout.verifyDigests': 'never' }, warn), { verifyDigests: 'never' });
+    assert.deepEqual(extractSection({ 'imageManifest.layout.verifyDigests': 'never' }), { 'layout.verifyDigests': 'never' });
+    assert.deepEqual(readSection({ layout: { verifyDigests: 'sometimes', verifyDigestsMaxSize: '64M' } }, warn), {});
+    assert.equal(problems.length, 2, problems.join('\n'));
   });
 });

@@ -93,10 +93,13 @@ export class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  /** The blob's real path when it is a regular file inside the layout (for links and definitions). */
+  /**
+   * The blob's path under the layout root as given (not resolved, so it matches what an editor
+   * opens), when it is a regular file inside the layout: for links and definitions.
+   */
   fileFor(digest: string): string | undefined {
     const found = this.resolve(digest);
-    return found === 'missing' || found === undefined ? undefined : found.file;
+    return found === 'missing' || found === undefined ? undefined : this.blobPath(digest);
   }
 
   digestStatus?(digest: string): DigestStatus {

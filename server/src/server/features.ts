@@ -19,8 +19,11 @@ import {
   type CompletionList,
   type Connection,
   type Diagnostic,
+  type DocumentLink,
   type DocumentSymbol as LspDocumentSymbol,
   type Hover,
+  type Location,
+  type LocationLink,
   type InlayHint as LspInlayHint,
   type ServerCapabilities,
   type SymbolInformation,
@@ -28,10 +31,16 @@ import {
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import type { LayoutContext } from '../layout/fs-blob-store';
+import { findReferences } from '../layout/references';
+import { LineIndex } from '../service/line-index';
 import { validateDocument, type ManifestDiagnostic, type OffsetRange, type ParsedDocument } from '../service';
 import {
   CODE_ACTION_KINDS,
+  digestAtOffset,
   documentDigest,
+  findDigestValues,
   formatDocumentDigest,
   getCodeActions,
   getCompletions,
@@ -45,6 +54,7 @@ import {
 } from '../service/features';
 import { isContentAddressedKind } from '../service/document-facts';
 import { DIAGNOSTIC_SOURCE } from './lsp-diagnostics';
+import { filePathOf } from './layout-context';
 import { runSafe } from './run-safe';
 
 /** The custom request that answers the sha256 and size of an open document's text. */
@@ -74,7 +84,16 @@ export interface LanguageFeatureOptions {
   /** `clientInfo.name` from `initialize`: VS Code gets the "suggest again" command on items. */
   readonly clientName?: () => string | undefined;
   readonly settingsFor?: (uri: string) => FeatureSettings | Promise<FeatureSettings>;
+  /** The OCI image layout the document sits in (blobs for hover, completion and navigation). */
+  readonly layoutFor?: (uri: string) => Promise<LayoutContext | undefined>;
+  /** Waits until the background blob work pending now ends, at most `timeoutMs`; true when it did. */
+  readonly waitForBlobs?: (timeoutMs: number) => Promise<boolean>;
 }
+
+/** A hover whose layer contents are still being read waits this long for them before answering. */
+const HOVER_WAIT_MS = 1500;
+/** Links in one document: a huge index gets links for its first entries. */
+const MAX_LINKS = 5000;
 
 /** Capabilities of the editor features beyond diagnostics (completion, hover, symbols, …). */
 export function languageFeatureCapabilities(): ServerCapabilities {
@@ -88,6 +107,9 @@ export function languageFeatureCapabilities(): ServerCapabilities {
       resolveProvider: false,
     },
     codeLensProvider: { resolveProvider: false },
+    documentLinkProvider: { resolveProvider: false },
+    definitionProvider: true,
+    referencesProvider: true,
   };
 }
 
@@ -155,6 +177,18 @@ export function registerLanguageFeatures(
   });
   const toLspEdits = (document: TextDocument, edits: readonly TextEdit[]): LspTextEdit[] =>
     edits.map((edit) => ({ range: range(document, edit.range), newText: edit.newText }));
+  const layoutFor = async (uri: string): Promise<LayoutContext | undefined> => {
+    try {
+      return (await options.layoutFor?.(uri)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  /** Open documents by file path, so layout searches read the editor's text, not the file. */
+  const openText = (file: string): string | undefined => {
+    for (const document of documents.all()) if (filePathOf(document.uri) === file) return document.getText();
+    return undefined;
+  };
   /** The open document and its parse (the service answers nothing for non-manifests). */
   const manifestFor = (uri: string): { document: TextDocument; parsed: ParsedDocument } | undefined => {
     const document = documents.get(uri);
@@ -163,14 +197,15 @@ export function registerLanguageFeatures(
   };
 
   connection.onCompletion((params, token) =>
-    runSafe<CompletionList | null>(log, 'Completion failed', null, token, () => {
+    runSafe<CompletionList | null>(log, 'Completion failed', null, token, async () => {
+      const layout = await layoutFor(params.textDocument.uri);
       const found = manifestFor(params.textDocument.uri);
       if (!found) return null;
       const { document, parsed } = found;
       const completion = capabilities().textDocument?.completion;
       const snippetSupport = completion?.completionItem?.snippetSupport ?? true;
       const triggerSuggest = isVsCode(options.clientName?.());
-      const result = getCompletions(parsed, document.offsetAt(params.position), { snippetSupport });
+      const result = getCompletions(parsed, document.offsetAt(params.position), { snippetSupport, blobs: layout?.blobs });
       const items = result.items.map((item): LspCompletionItem => {
         const lsp: LspCompletionItem = {
           label: item.label,
@@ -198,12 +233,82 @@ export function registerLanguageFeatures(
   );
 
   connection.onHover((params, token) =>
-    runSafe<Hover | null>(log, 'Hover failed', null, token, () => {
+    runSafe<Hover | null>(log, 'Hover failed', null, token, async () => {
+      const uri = params.textDocument.uri;
+      const layout = await layoutFor(uri);
+      const compute = () => {
+        const found = manifestFor(uri);
+        if (!found) return undefined;
+        const hover = getHover(found.parsed, found.document.offsetAt(params.position), { blobs: layout?.blobs });
+        return hover ? { hover, document: found.document } : undefined;
+      };
+      let answer = compute();
+      // A layer read or a hash in the background: wait a moment for it rather than show "reading…".
+      if (answer?.hover.pending && options.waitForBlobs && !token.isCancellationRequested) {
+        await options.waitForBlobs(HOVER_WAIT_MS);
+        answer = compute();
+      }
+      if (!answer) return null;
+      return { contents: { kind: 'markdown', value: answer.hover.markdown }, range: range(answer.document, answer.hover.range) };
+    }),
+  );
+
+  connection.onDocumentLinks((params, token) =>
+    runSafe<DocumentLink[] | null>(log, 'Document links failed', null, token, async () => {
+      const layout = await layoutFor(params.textDocument.uri);
       const found = manifestFor(params.textDocument.uri);
-      if (!found) return null;
-      const hover = getHover(found.parsed, found.document.offsetAt(params.position));
-      if (!hover) return null;
-      return { contents: { kind: 'markdown', value: hover.markdown }, range: range(found.document, hover.range) };
+      if (!found || !layout?.blobs) return [];
+      const store = layout.blobs;
+      const links: DocumentLink[] = [];
+      const targets = new Map<string, string | undefined>();
+      for (const value of findDigestValues(found.parsed, MAX_LINKS).values) {
+        if (token.isCancellationRequested) break;
+        if (!targets.has(value.digest)) {
+          const file = store.fileFor(value.digest);
+          targets.set(value.digest, file === undefined ? undefined : URI.file(file).toString());
+        }
+        const target = targets.get(value.digest);
+        if (target) links.push({ range: range(found.document, value.range), target, tooltip: `Open blobs/${value.digest.replace(':', '/')}` });
+      }
+      return links;
+    }),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe<LocationLink[] | null>(log, 'Go to definition failed', null, token, async () => {
+      const layout = await layoutFor(params.textDocument.uri);
+      const found = manifestFor(params.textDocument.uri);
+      if (!found || !layout?.blobs) return null;
+      const value = digestAtOffset(found.parsed, found.document.offsetAt(params.position));
+      const file = value ? layout.blobs.fileFor(value.digest) : undefined;
+      if (!value || !file) return null;
+      const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      return [{ originSelectionRange: range(found.document, value.range), targetUri: URI.file(file).toString(), targetRange: top, targetSelectionRange: top }];
+    }),
+  );
+
+  connection.onReferences((params, token) =>
+    runSafe<Location[] | null>(log, 'Find references failed', null, token, async () => {
+      const layout = await layoutFor(params.textDocument.uri);
+      const found = manifestFor(params.textDocument.uri);
+      if (!layout?.blobs || !layout.root) return null;
+      // The digest under the cursor, or else the blob this document is.
+      const value = found ? digestAtOffset(found.parsed, found.document.offsetAt(params.position)) : undefined;
+      const digest = value?.digest ?? layout.ownDigest;
+      if (!digest) return null;
+      const search = await findReferences(layout.root, layout.blobs, digest, openText, () => token.isCancellationRequested);
+      const locations: Location[] = [];
+      if (params.context?.includeDeclaration) {
+        const file = layout.blobs.fileFor(digest);
+        const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        if (file) locations.push({ uri: URI.file(file).toString(), range: top });
+      }
+      for (const match of search.found) {
+        const lines = new LineIndex(match.text);
+        const uri = URI.file(match.file).toString();
+        for (const offsets of match.ranges) locations.push({ uri, range: lines.rangeAt(offsets) });
+      }
+      return locations;
     }),
   );
 
@@ -255,7 +360,8 @@ export function registerLanguageFeatures(
   );
 
   connection.onCodeAction((params, token) =>
-    runSafe<LspCodeAction[] | null>(log, 'Code actions failed', null, token, () => {
+    runSafe<LspCodeAction[] | null>(log, 'Code actions failed', null, token, async () => {
+      const layout = await layoutFor(params.textDocument.uri);
       const found = manifestFor(params.textDocument.uri);
       if (!found) return null;
       const { document, parsed } = found;
@@ -264,7 +370,8 @@ export function registerLanguageFeatures(
       const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE || diagnostic.source === undefined);
       const matched = new Map<ManifestDiagnostic, Diagnostic>();
       if (ours.length) {
-        for (const diagnostic of validateDocument(parsed)) {
+        // Layout checks carry fixes too (a size to set): validate with the same context as the diagnostics.
+        for (const diagnostic of validateDocument(parsed, layout ? { context: layout } : {})) {
           const lspRange = range(document, diagnostic.range);
           const client = ours.find(
             (candidate) =>

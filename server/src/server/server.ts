@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { sep as pathSeparator } from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -13,7 +14,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { validateDocument, warmUpSchemas, type ParsedDocument } from '../service';
 import { languageFeatureCapabilities, registerLanguageFeatures } from './features';
-import { LayoutContextProvider } from './layout-context';
+import { sharedBlobJobs } from '../layout/blob-jobs';
+import { BlobProgress } from './blob-progress';
+import { filePathOf, LayoutContextProvider } from './layout-context';
 import { toLspDiagnostics } from './lsp-diagnostics';
 import { ParseCache } from './parse-cache';
 import { SafeTextDocument } from './safe-document';
@@ -24,6 +27,8 @@ import { ValidationScheduler } from './validation-scheduler';
 
 /** Long enough to skip the keystrokes of a word, short enough to feel immediate. */
 const TYPING_DEBOUNCE_MS = 150;
+/** Hashes finish in bursts (every blob of a layout); one validation covers them. */
+const HASHED_DEBOUNCE_MS = 100;
 /** Settings notifications come in bursts (one per changed key, pull and push at once). */
 const SETTINGS_DEBOUNCE_MS = 50;
 
@@ -46,7 +51,9 @@ export function startServer(connection: Connection): void {
   const parses = new ParseCache();
   const parsedFor = (document: TextDocument): ParsedDocument => parses.get(document);
   const settings = new SettingsStore(connection);
-  const layouts = new LayoutContextProvider();
+  const jobs = sharedBlobJobs();
+  const layouts = new LayoutContextProvider(jobs);
+  const progress = new BlobProgress(connection, jobs);
   let capabilities: ClientCapabilities = {};
   let clientName: string | undefined;
 
@@ -58,7 +65,7 @@ export function startServer(connection: Connection): void {
   async function validate(uri: string, isCurrent: () => boolean): Promise<void> {
     if (!documents.get(uri)) return;
     const current = await settings.settingsFor(uri);
-    const context = current.validateEnable ? await layouts.contextFor(uri) : undefined;
+    const context = current.validateEnable ? await layouts.contextFor(uri, current) : undefined;
     // From here on nothing awaits: the document cannot change between reading and publishing.
     const document = documents.get(uri);
     if (!document || !isCurrent()) return;
@@ -82,6 +89,21 @@ export function startServer(connection: Connection): void {
     for (const document of documents.all()) scheduler.schedule(document.uri, delayMs);
   }
 
+  /** Validates again the open documents of the layout that holds `file` (a blob was hashed, saved or changed). */
+  function revalidateLayoutOf(file: string, delayMs: number): void {
+    const root = layouts.rootOf(file);
+    if (!root) return;
+    for (const document of documents.all()) {
+      const path = filePathOf(document.uri);
+      if (path !== undefined && path.startsWith(root + pathSeparator)) scheduler.schedule(document.uri, delayMs);
+    }
+  }
+
+  // Diagnostics that need a hash arrive when the hash does; the others were published already.
+  jobs.onSettled((file, kind) => {
+    if (kind === 'hash') runSafeVoid(log, 'Validating after hashing failed', () => revalidateLayoutOf(file, HASHED_DEBOUNCE_MS));
+  });
+
   connection.onInitialize((params): InitializeResult => {
     try {
       capabilities = params.capabilities ?? {};
@@ -99,7 +121,8 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         ...featureCapabilities,
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        // Saves matter in layouts: a saved blob has new bytes to hash, and the documents naming it change.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       },
       serverInfo: { name: 'image-manifest-language-server', version: serverVersion() },
     };
@@ -115,7 +138,7 @@ export function startServer(connection: Connection): void {
       }
       if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/oci-layout' }],
+          watchers: [{ globPattern: '**/oci-layout' }, { globPattern: '**/index.json' }, { globPattern: '**/blobs/*/*' }],
         });
       }
     });
@@ -154,6 +177,12 @@ export function startServer(connection: Connection): void {
       scheduler.schedule(document.uri, TYPING_DEBOUNCE_MS);
     });
   });
+  documents.onDidSave(({ document }) => {
+    runSafeVoid(log, 'Handling a saved document failed', () => {
+      const file = filePathOf(document.uri);
+      if (file !== undefined) revalidateLayoutOf(file, TYPING_DEBOUNCE_MS);
+    });
+  });
   documents.onDidClose(({ document }) => {
     runSafeVoid(log, 'Handling a closed document failed', () => {
       const uri = document.uri;
@@ -170,7 +199,11 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => {
     // Nothing may be published after shutdown; the library's exit handler then ends the process
     // with 0 (or 1 when `exit` comes without `shutdown`).
-    runSafeVoid(log, 'Shutting down failed', () => scheduler.dispose());
+    runSafeVoid(log, 'Shutting down failed', () => {
+      scheduler.dispose();
+      progress.dispose();
+      jobs.dispose();
+    });
   });
 
   try {
@@ -178,6 +211,8 @@ export function startServer(connection: Connection): void {
       clientCapabilities: () => capabilities,
       clientName: () => clientName,
       settingsFor: (uri) => settings.settingsFor(uri),
+      layoutFor: async (uri) => layouts.contextFor(uri, await settings.settingsFor(uri)),
+      waitForBlobs: (timeoutMs) => jobs.settled(timeoutMs),
     });
   } catch (error) {
     logError(log, 'Registering the language features failed', error);

@@ -1,3 +1,4 @@
+import { DEFAULT_VERIFY_MAX_SIZE, type VerifyDigests } from '../layout/fs-blob-store';
 import { DEFAULT_MAX_VALIDATION_SIZE, DIAGNOSTIC_CODES, type RuleSetting } from '../service';
 
 /** The configuration section the client owns; keys below are relative to it. */
@@ -14,6 +15,10 @@ export interface ServerSettings {
   readonly inlayHintSizes: boolean;
   /** `imageManifest.documentDigest.codeLens` */
   readonly digestCodeLens: boolean;
+  /** `imageManifest.layout.verifyDigests`: hash layout blobs and compare them with their digests. */
+  readonly verifyDigests: VerifyDigests;
+  /** `imageManifest.layout.verifyDigestsMaxSize`: the size limit of `auto`, in bytes. */
+  readonly verifyDigestsMaxSize: number;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -22,6 +27,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxValidationSize: DEFAULT_MAX_VALIDATION_SIZE,
   inlayHintSizes: true,
   digestCodeLens: true,
+  verifyDigests: 'auto',
+  verifyDigestsMaxSize: DEFAULT_VERIFY_MAX_SIZE,
 };
 
 /** What one source of settings said; absent fields leave the lower layer in place. */
@@ -31,6 +38,8 @@ export interface PartialSettings {
   maxValidationSize?: number;
   inlayHintSizes?: boolean;
   digestCodeLens?: boolean;
+  verifyDigests?: VerifyDigests;
+  verifyDigestsMaxSize?: number;
 }
 
 const RULE_SETTINGS: ReadonlySet<string> = new Set<RuleSetting>(['off', 'error', 'warning', 'information', 'hint']);
@@ -57,7 +66,7 @@ export function extractSection(payload: unknown): unknown {
     }
   }
   if (found) return flattened;
-  if ('validate' in payload || 'rules' in payload || 'validate.enable' in payload || 'maxValidationSize' in payload) return payload;
+  if ('validate' in payload || 'rules' in payload || 'validate.enable' in payload || 'maxValidationSize' in payload || 'layout' in payload) return payload;
   return undefined;
 }
 
@@ -104,6 +113,19 @@ export function readSection(section: unknown, warn: (problem: string) => void): 
   readBoolean(section, 'inlayHints', 'sizes', warn, (value) => (result.inlayHintSizes = value));
   readBoolean(section, 'documentDigest', 'codeLens', warn, (value) => (result.digestCodeLens = value));
 
+  const layout = section['layout'];
+  const layoutValue = (name: string): unknown => (isRecord(layout) ? layout[name] : section[`layout.${name}`]);
+  const verify = layoutValue('verifyDigests');
+  if (verify !== undefined && verify !== null) {
+    if (verify === 'auto' || verify === 'always' || verify === 'never') result.verifyDigests = verify;
+    else warn(`"${SETTINGS_SECTION}.layout.verifyDigests" should be "auto", "always" or "never", got ${describe(verify)}; ignored.`);
+  }
+  const verifyMax = layoutValue('verifyDigestsMaxSize');
+  if (verifyMax !== undefined && verifyMax !== null) {
+    if (typeof verifyMax === 'number' && Number.isFinite(verifyMax) && verifyMax >= 0) result.verifyDigestsMaxSize = verifyMax;
+    else warn(`"${SETTINGS_SECTION}.layout.verifyDigestsMaxSize" should be a number of bytes (0 or more), got ${describe(verifyMax)}; ignored.`);
+  }
+
   const maxSize = section['maxValidationSize'];
   if (maxSize !== undefined && maxSize !== null) {
     if (typeof maxSize === 'number' && Number.isFinite(maxSize) && maxSize >= 0) result.maxValidationSize = maxSize;
@@ -127,15 +149,19 @@ export function mergeSettings(...layers: PartialSettings[]): ServerSettings {
   let maxValidationSize = DEFAULT_SETTINGS.maxValidationSize;
   let inlayHintSizes = DEFAULT_SETTINGS.inlayHintSizes;
   let digestCodeLens = DEFAULT_SETTINGS.digestCodeLens;
+  let verifyDigests = DEFAULT_SETTINGS.verifyDigests;
+  let verifyDigestsMaxSize = DEFAULT_SETTINGS.verifyDigestsMaxSize;
   const rules: Record<string, RuleSetting> = {};
   for (const layer of layers) {
+    if (layer.verifyDigests !== undefined) verifyDigests = layer.verifyDigests;
+    if (layer.verifyDigestsMaxSize !== undefined) verifyDigestsMaxSize = layer.verifyDigestsMaxSize;
     if (layer.validateEnable !== undefined) validateEnable = layer.validateEnable;
     if (layer.maxValidationSize !== undefined) maxValidationSize = layer.maxValidationSize;
     if (layer.inlayHintSizes !== undefined) inlayHintSizes = layer.inlayHintSizes;
     if (layer.digestCodeLens !== undefined) digestCodeLens = layer.digestCodeLens;
     if (layer.rules) Object.assign(rules, layer.rules);
   }
-  return { validateEnable, rules, maxValidationSize, inlayHintSizes, digestCodeLens };
+  return { validateEnable, rules, maxValidationSize, inlayHintSizes, digestCodeLens, verifyDigests, verifyDigestsMaxSize };
 }
 
 function describe(value: unknown): string {

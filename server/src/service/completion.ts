@@ -12,13 +12,19 @@ import {
   isIndexKind,
   mediaTypeForShape,
   nodeAt,
+  exactBytes,
+  humanSize,
   registeredDigestAlgorithms,
   type DescriptorRole,
 } from './document-facts';
+import type { BlobFormat, BlobListingEntry, BlobStore } from './blob-store';
 import { decodeBase64, sha256Hex } from './document-digest';
 import { isObject, member, properties, stringMember } from './json-tree';
 import {
+  DOCKER_CONFIG,
   DOCKER_LIST,
+  DOCKER_MANIFEST,
+  OCI_CONFIG,
   EMPTY_DIGEST,
   EMPTY_SIZE,
   MEDIA_TYPES,
@@ -73,10 +79,16 @@ export interface CompletionResult {
 export interface CompletionOptions {
   /** The client expands snippets (LSP `completionItem.snippetSupport`); default true. */
   readonly snippetSupport?: boolean;
+  /** The blobs of the layout the document sits in: their digests are offered for `digest`. */
+  readonly blobs?: BlobStore;
 }
 
 const EMPTY_RESULT: CompletionResult = { items: [], isIncomplete: false };
 const MAX_DOCUMENT_DIGESTS = 50;
+/** Blobs of the layout offered for a digest; a layout with more is listed up to here. */
+const MAX_LAYOUT_BLOBS = 500;
+/** JSON blobs larger than this are not read to name their kind. */
+const MAX_JSON_BLOB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Where the cursor is
@@ -250,6 +262,7 @@ interface Context {
   readonly starter: boolean;
   /** Maps an offset of `parsed` (which may have a placeholder at the cursor) to the document's. */
   readonly toOriginal: (offset: number) => number;
+  readonly blobs?: BlobStore;
 }
 
 /**
@@ -282,7 +295,8 @@ function isManifestBeingStarted(root: Node, cursor: Cursor): boolean {
 }
 
 export function getCompletions(document: ParsedDocument, offset: number, options: CompletionOptions = {}): CompletionResult {
-  if (!isObject(document.root)) return EMPTY_RESULT;
+  if (!isObject(document.root) || !Number.isFinite(offset)) return EMPTY_RESULT;
+  offset = Math.max(0, Math.min(Math.floor(offset), document.text.length));
   // Other JSON (package.json, data files): nothing, and without parsing it again.
   if (document.detection.kind === 'unknown' && properties(document.root).length > 3) return EMPTY_RESULT;
   const located = locateCursor(document, offset);
@@ -306,6 +320,7 @@ export function getCompletions(document: ParsedDocument, offset: number, options
     indent: lineIndentAt(document.text, cursor.replace.start),
     starter,
     toOriginal,
+    blobs: options.blobs,
   };
 
   const candidates = cursor.isKey ? propertyCandidates(context) : valueCandidates(context);
@@ -586,6 +601,7 @@ function digestCandidates(context: Context, descriptor: Node | undefined): Candi
       preselect: true,
     });
   }
+  if (context.blobs?.list && descriptor) result.push(...layoutBlobCandidates(context, descriptor, seen));
   result.push(...digestPrefixCandidates());
 
   let added = 0;
@@ -602,6 +618,123 @@ function digestCandidates(context: Context, descriptor: Node | undefined): Candi
     });
   }
   return result;
+}
+
+/** What a blob of the layout is, for its completion item: a name, and the media type it fits. */
+interface BlobKind {
+  readonly name: string;
+  readonly role: DescriptorRole | 'other';
+  readonly mediaType?: string;
+}
+
+/** Layer media types by compression, in the document's family. */
+function layerMediaType(format: BlobFormat, family: 'oci' | 'docker'): string | undefined {
+  if (format === 'gzip') return family === 'docker' ? 'application/vnd.docker.image.rootfs.diff.tar.gzip' : 'application/vnd.oci.image.layer.v1.tar+gzip';
+  if (format === 'zstd') return 'application/vnd.oci.image.layer.v1.tar+zstd';
+  if (format === 'tar') return 'application/vnd.oci.image.layer.v1.tar';
+  return undefined;
+}
+
+function blobKind(context: Context, blobs: BlobStore, entry: BlobListingEntry): BlobKind {
+  const family = documentFamily(context.parsed);
+  const layerType = layerMediaType(entry.format, family);
+  if (layerType) return { name: entry.format === 'tar' ? 'layer (tar)' : `layer (tar+${entry.format})`, role: 'layer', mediaType: layerType };
+  if (entry.format !== 'json' || entry.size > MAX_JSON_BLOB) return { name: entry.format === 'json' ? 'JSON' : 'blob', role: 'other' };
+  let value: unknown;
+  try {
+    value = JSON.parse(blobs.readText(entry.digest, MAX_JSON_BLOB) ?? '');
+  } catch {
+    return { name: 'JSON', role: 'other' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { name: 'JSON', role: 'other' };
+  const json = value as Record<string, unknown>;
+  const declared = typeof json['mediaType'] === 'string' ? json['mediaType'] : undefined;
+  const info = declared ? mediaTypeInfo(declared) : undefined;
+  if (info?.role === 'manifest') return { name: info.family === 'docker' ? 'Docker manifest' : 'OCI manifest', role: 'manifest', mediaType: declared };
+  if (info?.role === 'index') return { name: info.family === 'docker' ? 'Docker manifest list' : 'OCI index', role: 'manifest', mediaType: declared };
+  if (Array.isArray(json['manifests'])) return { name: 'OCI index', role: 'manifest', mediaType: OCI_INDEX };
+  if (Array.isArray(json['layers']) || (json['config'] !== undefined && typeof json['schemaVersion'] === 'number')) {
+    const configType = typeof (json['config'] as Record<string, unknown> | undefined)?.['mediaType'] === 'string' ? ((json['config'] as Record<string, unknown>)['mediaType'] as string) : undefined;
+    const docker = configType === DOCKER_CONFIG;
+    return { name: docker ? 'Docker manifest' : 'OCI manifest', role: 'manifest', mediaType: docker ? DOCKER_MANIFEST : OCI_MANIFEST };
+  }
+  if (json['rootfs'] !== undefined || (typeof json['architecture'] === 'string' && typeof json['os'] === 'string')) {
+    const platform = [json['os'], json['architecture'], json['variant']].filter((part) => typeof part === 'string').join('/');
+    return { name: `image config${platform ? ` (${platform})` : ''}`, role: 'config', mediaType: family === 'docker' ? DOCKER_CONFIG : OCI_CONFIG };
+  }
+  if (Object.keys(json).length === 0) return { name: 'empty `{}`', role: 'other', mediaType: OCI_EMPTY };
+  return { name: 'JSON', role: 'other' };
+}
+
+/** Which descriptor roles a blob fits, by the descriptor's place. */
+function fits(descriptorRole: DescriptorRole | undefined, blobRole: BlobKind['role']): boolean {
+  if (descriptorRole === 'layer' || descriptorRole === 'blob') return blobRole === 'layer';
+  if (descriptorRole === 'config') return blobRole === 'config';
+  if (descriptorRole === 'manifest' || descriptorRole === 'subject') return blobRole === 'manifest';
+  return false;
+}
+
+/**
+ * The digests of the layout's blobs, those that fit the descriptor's place first, each with its
+ * kind and size; choosing one also fills the descriptor's `mediaType` and `size` when they are empty.
+ */
+function layoutBlobCandidates(context: Context, descriptor: Node, seen: Set<string>): Candidate[] {
+  const blobs = context.blobs!;
+  const listing = blobs.list!(MAX_LAYOUT_BLOBS);
+  const role = descriptorRoleAtPath(context.parsed, getNodePath(descriptor));
+  const candidates: Array<{ candidate: Candidate; fit: boolean }> = [];
+  for (const entry of listing.entries) {
+    if (seen.has(entry.digest)) continue;
+    seen.add(entry.digest);
+    const kind = blobKind(context, blobs, entry);
+    const size = `${humanSize(entry.size)} (${exactBytes(entry.size)})`;
+    candidates.push({
+      fit: fits(role, kind.role),
+      candidate: {
+        label: entry.digest,
+        kind: 'reference',
+        snippet: stringSnippet(entry.digest),
+        detail: `${kind.name} · ${humanSize(entry.size)}`,
+        documentation: `A blob of this layout: ${kind.name}, ${size}.${kind.mediaType ? `\n\nMedia type: \`${kind.mediaType}\`` : ''}\n\nChoosing it also sets \`mediaType\` and \`size\` when they are empty.`,
+        additionalEdits: descriptorFillEdits(context, descriptor, kind.mediaType, entry.size),
+      },
+    });
+  }
+  // Stable: fitting blobs first, each group in the listing's (digest) order.
+  return [...candidates.filter((c) => c.fit), ...candidates.filter((c) => !c.fit)].map((c) => c.candidate);
+}
+
+/**
+ * Edits that set `mediaType` and `size` of the descriptor when they are missing or empty strings:
+ * an empty value is replaced; missing members are inserted before `digest`, in the document's style.
+ */
+function descriptorFillEdits(context: Context, descriptor: Node, mediaType: string | undefined, size: number): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  const inserts: string[] = [];
+  const { parsed, style } = context;
+  const mediaTypeNode = member(descriptor, 'mediaType');
+  if (mediaType) {
+    if (!mediaTypeNode) inserts.push(`"mediaType":${style.colonSpace}${JSON.stringify(mediaType)},`);
+    else if (mediaTypeNode.type === 'string' && mediaTypeNode.value === '') edits.push(replaceNode(context, mediaTypeNode, JSON.stringify(mediaType)));
+  }
+  const sizeNode = member(descriptor, 'size');
+  if (!sizeNode) inserts.push(`"size":${style.colonSpace}${size},`);
+  else if (sizeNode.type === 'string' && sizeNode.value === '') edits.push(replaceNode(context, sizeNode, String(size)));
+  if (inserts.length) {
+    const digestProperty = properties(descriptor).find(([key]) => key.value === 'digest')?.[0].parent;
+    if (digestProperty) {
+      const separator = style.multiline && startsLine(parsed.text, digestProperty.offset)
+        ? `${style.eol}${lineIndentAt(parsed.text, digestProperty.offset)}`
+        : style.colonSpace;
+      const at = context.toOriginal(digestProperty.offset);
+      edits.push({ range: { start: at, end: at }, newText: inserts.join(separator) + separator });
+    }
+  }
+  return edits.length ? edits : undefined;
+}
+
+function replaceNode(context: Context, node: Node, newText: string): TextEdit {
+  return { range: { start: context.toOriginal(node.offset), end: context.toOriginal(node.offset + node.length) }, newText };
 }
 
 /** Makes `size` 2 when a descriptor of the empty type gets the empty digest. */

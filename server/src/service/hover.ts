@@ -5,6 +5,8 @@
  */
 import { findNodeAtOffset, getNodePath, type JSONPath, type Node } from 'jsonc-parser';
 import { annotationKeyInfo } from './annotation-keys';
+import { layoutSection, type HoverEnvironment } from './blob-hover';
+import type { BlobStore } from './blob-store';
 import { annotationDocumentation, mediaTypeDetail } from './completion';
 import {
   attestationTarget,
@@ -36,11 +38,18 @@ export interface HoverResult {
   /** Markdown. */
   readonly markdown: string;
   readonly range: OffsetRange;
+  /** Part of it (a layer's contents, a digest check) is still being computed: ask again shortly. */
+  readonly pending?: boolean;
+}
+
+export interface HoverOptions {
+  /** The blobs of the layout the document sits in: the hover then tells what they hold. */
+  readonly blobs?: BlobStore;
 }
 
 const PLATFORM_HREF = 'https://github.com/opencontainers/image-spec/blob/main/image-index.md#platform-variants';
 
-export function getHover(parsed: ParsedDocument, offset: number): HoverResult | undefined {
+export function getHover(parsed: ParsedDocument, offset: number, options: HoverOptions = {}): HoverResult | undefined {
   const root = parsed.root;
   if (parsed.detection.kind === 'unknown' || !isObject(root)) return undefined;
   const node = findNodeAtOffset(root, offset, false);
@@ -60,14 +69,16 @@ export function getHover(parsed: ParsedDocument, offset: number): HoverResult | 
   const path: JSONPath = isKey
     ? [...getNodePath(target.parent!.parent ?? root), String(target.value)]
     : getNodePath(target);
-  const markdown = isKey ? keyHover(parsed, path) : valueHover(parsed, path, target);
-  return markdown ? { markdown, range: rangeOf(target) } : undefined;
+  const env: HoverEnvironment = { blobs: options.blobs, pending: false };
+  const markdown = isKey ? keyHover(parsed, path, env) : valueHover(parsed, path, target, env);
+  if (!markdown) return undefined;
+  return env.pending ? { markdown, range: rangeOf(target), pending: true } : { markdown, range: rangeOf(target) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Keys and values
 
-function keyHover(parsed: ParsedDocument, path: JSONPath): string | undefined {
+function keyHover(parsed: ParsedDocument, path: JSONPath, env: HoverEnvironment): string | undefined {
   const kind = parsed.detection.kind;
   const key = String(path[path.length - 1]);
   const parentKey = path[path.length - 2];
@@ -81,12 +92,13 @@ function keyHover(parsed: ParsedDocument, path: JSONPath): string | undefined {
   if (descriptor) {
     // The descriptor's own key (`"config": {`) or one of its members
     const own = descriptor.path.length === path.length;
-    return own ? descriptorSummary(parsed, descriptor) : `${memberLine}\n\n---\n\n${descriptorSummary(parsed, descriptor)}`;
+    const summary = withLayout(descriptorSummary(parsed, descriptor), parsed, descriptor, env);
+    return own ? summary : `${memberLine}\n\n---\n\n${summary}`;
   }
   return description ? memberLine : undefined;
 }
 
-function valueHover(parsed: ParsedDocument, path: JSONPath, node: Node): string | undefined {
+function valueHover(parsed: ParsedDocument, path: JSONPath, node: Node, env: HoverEnvironment): string | undefined {
   const kind = parsed.detection.kind;
   const key = path[path.length - 1];
   const parentKey = path[path.length - 2];
@@ -96,7 +108,10 @@ function valueHover(parsed: ParsedDocument, path: JSONPath, node: Node): string 
   if (node.type === 'string') {
     const value = node.value as string;
     if (key === 'mediaType' || key === 'artifactType') return heading + mediaTypeHover(value, key);
-    if (key === 'digest' && (descriptor || path.length === 1)) return heading + digestHover(parsed, value, node);
+    if (key === 'digest' && (descriptor || path.length === 1)) {
+      const hover = heading + digestHover(parsed, value, node);
+      return descriptor ? withLayout(hover, parsed, descriptor, env) : hover;
+    }
     if (isConfigKind(kind) && path.length === 3 && path[0] === 'rootfs' && path[1] === 'diff_ids') {
       const count = elements(member(member(parsed.root, 'rootfs'), 'diff_ids')).length;
       return `*diff_id of layer ${(key as number) + 1} of ${count}*: the digest of the **uncompressed** layer tar (the manifest's layer digest is of the compressed blob).\n\n${digestHover(parsed, value, node)}`;
@@ -119,7 +134,7 @@ function valueHover(parsed: ParsedDocument, path: JSONPath, node: Node): string 
     const description = descriptionAtPath(parsed.detection, path);
     return `${description ? `**\`${key}\`**: ${description}\n\n---\n\n` : ''}${documentSummary(parsed)}`;
   }
-  if (descriptor) return descriptorSummary(parsed, descriptor);
+  if (descriptor) return withLayout(descriptorSummary(parsed, descriptor), parsed, descriptor, env);
   const description = descriptionAtPath(parsed.detection, path);
   return description && typeof key === 'string' ? `**\`${key}\`**: ${description}` : undefined;
 }
@@ -135,6 +150,12 @@ function platformFieldAt(parsed: ParsedDocument, path: JSONPath): 'os' | 'archit
 
 // ---------------------------------------------------------------------------------------------
 // Descriptors
+
+/** Appends what the layout knows about the descriptor's blob (nothing outside a layout). */
+function withLayout(markdown: string, parsed: ParsedDocument, descriptor: DescriptorContext, env: HoverEnvironment): string {
+  const section = layoutSection(parsed, descriptor, env);
+  return section ? `${markdown}\n\n---\n\n${section}` : markdown;
+}
 
 function descriptorTitle(descriptor: DescriptorContext): string {
   const { node } = descriptor;
