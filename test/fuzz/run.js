@@ -10,6 +10,8 @@
  *   FUZZ_CHUNK    cases per chunk (default 5,000)
  *   FUZZ_HANG_MS  a worker without progress this long is reported as hung (default 120,000)
  *   FUZZ_REPLAY   '{"property":"fixtures","seed":1,"path":"12:3"}' re-runs one failure, shrunk
+ *   FUZZ_KNOWN    a regular expression: failures whose message matches (a kind already reported)
+ *                 are counted, with the shortest text, instead of ending their chunk
  *
  * Exit code 0 when every case passed, 1 on any failure or hang (the inputs are written to
  * test/out/fuzz-failures/).
@@ -42,8 +44,26 @@ if (!isMainThread) {
     Atomics.store(length, 0, current.length);
     Atomics.add(counter, 0, 1);
   };
+  // Failures of a known, reported kind are counted (with the shortest text seen) and let through.
+  const known = workerData.known ? new RegExp(workerData.known) : undefined;
+  let tolerated = {};
+  if (known) {
+    helpers.fuzzHooks.tolerate = (error, current) => {
+      const message = String(error && error.message ? error.message : error).split('\n')[0];
+      if (!known.test(message)) return false;
+      const kind = message.replace(/\d+/g, 'N');
+      const entry = (tolerated[kind] ||= { count: 0, shortest: current, message });
+      entry.count++;
+      if (current.length < entry.shortest.length) {
+        entry.shortest = current;
+        entry.message = message;
+      }
+      return true;
+    };
+  }
   parentPort.on('message', (chunk) => {
     if (chunk === 'exit') process.exit(0);
+    tolerated = {};
     const started = Date.now();
     const details = fc.check(properties[chunk.property], { seed: chunk.seed, numRuns: chunk.runs, includeErrorInReport: true });
     parentPort.postMessage({
@@ -51,6 +71,7 @@ if (!isMainThread) {
       ms: Date.now() - started,
       failed: details.failed,
       numRuns: details.numRuns,
+      tolerated,
       report: details.failed
         ? {
             seed: details.seed,
@@ -106,6 +127,8 @@ function main() {
   const started = Date.now();
   const perProperty = {};
   const failures = [];
+  /** FUZZ_KNOWN: failures of kinds already reported, counted instead of stopping the chunk. */
+  const knownSeen = {};
   let done = 0;
   let running = 0;
   let lastReport = 0;
@@ -115,7 +138,11 @@ function main() {
     for (const [property, stats] of Object.entries(perProperty)) {
       console.log(`  ${property}: ${stats.runs.toLocaleString('en-US')} cases, ${(stats.ms / 1000).toFixed(0)} s of worker time`);
     }
-    console.log(`fuzz: ${done.toLocaleString('en-US')} cases, ${failures.length} failure(s), ${seconds.toFixed(0)} s (${(done / seconds).toFixed(0)} cases/s)`);
+    for (const [kind, entry] of Object.entries(knownSeen)) {
+      console.log(`  known (FUZZ_KNOWN): ${entry.count.toLocaleString('en-US')} × ${kind}\n    shortest: ${JSON.stringify(entry.shortest).slice(0, 400)}\n    ${entry.message}`);
+    }
+    const knownCount = Object.values(knownSeen).reduce((sum, entry) => sum + entry.count, 0);
+    console.log(`fuzz: ${done.toLocaleString('en-US')} cases, ${failures.length} failure(s)${knownCount ? `, ${knownCount.toLocaleString('en-US')} of known kinds` : ''}, ${seconds.toFixed(0)} s (${(done / seconds).toFixed(0)} cases/s)`);
     if (failures.length) {
       fs.mkdirSync(FAILURES, { recursive: true });
       failures.forEach((failure, index) => {
@@ -133,7 +160,7 @@ function main() {
     const progress = new SharedArrayBuffer(4);
     const textLength = new SharedArrayBuffer(4);
     const text = new SharedArrayBuffer(TEXT_SLOTS * 2);
-    const worker = new Worker(__filename, { workerData: { progress, textLength, text } });
+    const worker = new Worker(__filename, { workerData: { progress, textLength, text, known: process.env.FUZZ_KNOWN } });
     const state = { worker, progress: new Int32Array(progress), textLength: new Int32Array(textLength), text: new Uint16Array(text), chunk: undefined, seen: 0, since: Date.now() };
     running++;
     const next = () => {
@@ -150,7 +177,13 @@ function main() {
       stats.runs += result.numRuns;
       stats.ms += result.ms;
       done += result.numRuns;
+      for (const [kind, entry] of Object.entries(result.tolerated || {})) {
+        const total = (knownSeen[kind] ||= { count: 0, shortest: entry.shortest, message: entry.message });
+        total.count += entry.count;
+        if (entry.shortest.length < total.shortest.length) Object.assign(total, { shortest: entry.shortest, message: entry.message });
+      }
       if (result.failed) {
+        console.log(`\n✗ failure in ${result.chunk.property} (seed ${result.report.seed}):\n  ${result.report.counterexample.slice(0, 500)}\n  ${result.report.error.split('\n').slice(0, 8).join('\n  ')}\n`);
         failures.push({
           kind: 'failure',
           property: result.chunk.property,

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { parseDocument, validateDocument } from 'image-manifest-language-server';
-import { conversionEdits } from 'image-manifest-language-server/out/service/features';
+import { conversionEdits, getDocumentSymbols, getHover, type DocumentSymbol } from 'image-manifest-language-server/out/service/features';
 
 const SERVICE = require.resolve('image-manifest-language-server');
 const FEATURES = require.resolve('image-manifest-language-server/out/service/features');
@@ -47,6 +47,33 @@ describe('regressions found by fuzzing and protocol abuse', () => {
           const { start, end } = edit.range;
           assert.ok(0 <= start && start <= end && end <= text.length, `${JSON.stringify(text)} → ${target}: ${JSON.stringify(edit.range)}`);
         }
+      }
+    }
+  });
+
+  test('an unclosed container ending in an unterminated comment: the tree, symbols and hovers stay inside the text', () => {
+    // Found by `npm run fuzz`: jsonc-parser gives unclosed arrays and objects a length one past
+    // the end when the text ends inside `/*` (`[1,/*`, 5 characters, parses to an array of
+    // length 6), and the outline and hover ranges built on those nodes ended past the text.
+    const manifest =
+      '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:' +
+      'a'.repeat(64) +
+      '","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip"/*';
+    for (const text of ['[1,/*', '{"a":[/*', '{"rootfs":{"type":"layers","diff_ids":[]/*', manifest]) {
+      const parsed = parseDocument(text);
+      const nodes = [parsed.root];
+      for (let node = nodes.pop(); node; node = nodes.pop()) {
+        assert.ok(node.offset + node.length <= text.length, `${JSON.stringify(text)}: ${node.type} node at ${node.offset}+${node.length}`);
+        nodes.push(...(node.children ?? []));
+      }
+      const symbols: DocumentSymbol[] = [...getDocumentSymbols(parsed)];
+      for (let symbol = symbols.pop(); symbol; symbol = symbols.pop()) {
+        assert.ok(symbol.range.end <= text.length && symbol.selectionRange.end <= text.length, `${JSON.stringify(text)}: symbol ${symbol.name} ${JSON.stringify(symbol.range)}`);
+        symbols.push(...(symbol.children ?? []));
+      }
+      for (let offset = 0; offset <= text.length; offset++) {
+        const hover = getHover(parsed, offset);
+        if (hover) assert.ok(hover.range.end <= text.length, `${JSON.stringify(text)}: hover at ${offset} ${JSON.stringify(hover.range)}`);
       }
     }
   });
