@@ -64,6 +64,10 @@ export class BlobJobs {
   private disposed = false;
   /** How many jobs ran (not answered from the cache), by kind: for tests and the benchmark. */
   readonly started: Record<JobKind, number> = { hash: 0, layer: 0 };
+  /** Worker threads started so far (0 when jobs run in this thread). */
+  get workersStarted(): number {
+    return this.lanes.hash.workersStarted + this.lanes.layer.workersStarted;
+  }
 
   constructor(options: BlobJobsOptions = {}) {
     this.progressMinBytes = options.progressMinBytes ?? 32 * 1024 * 1024;
@@ -203,6 +207,7 @@ class Lane {
   private running: Job | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  workersStarted = 0;
 
   constructor(
     useWorker: boolean,
@@ -269,6 +274,7 @@ class Lane {
       worker.on('error', () => this.workerFailed(worker));
       worker.on('exit', () => this.workerFailed(worker));
       this.worker = worker;
+      this.workersStarted++;
       return worker;
     } catch {
       this.workerBroken = true;
