@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDocument, validateDocument } from 'image-manifest-language-server';
 import { FileSystemBlobStore, findLayoutRoot, forgetLayoutCaches, layoutContextFor } from 'image-manifest-language-server/out/layout/fs-blob-store';
+import { BlobChangedError, hashFile } from 'image-manifest-language-server/out/layout/blob-analysis';
 import { REPO_ROOT } from '../helpers/paths';
 // The module object itself (not a namespace copy): patching it is seen by every importer.
 import nodeFs = require('node:fs');
@@ -288,6 +289,63 @@ describe('layout blobs that are not regular files inside the layout', { skip: !P
     assert.ok(grown > 0, 'the file grew during the read');
     assert.ok(text === undefined || Buffer.byteLength(text) <= limit, `read ${text?.length} characters past the ${limit}-byte limit`);
     spy.assertInside(layout.root);
+  });
+
+  test('a blob that keeps growing while it is hashed: hashing stops at the size it judged, and says the blob changed', () => {
+    const file = layout.blobFile(BLOB.growing);
+    const content = Buffer.alloc(3 * 1024 * 1024 + 17, 'x');
+    fs.writeFileSync(file, content);
+    forgetLayoutCaches(layout.root);
+    const store = new FileSystemBlobStore(layout.root, { verifyDigests: 'always' });
+    assert.ok(store.digestStatus, 'the store verifies digests');
+    // A writer that appends a chunk after every read (as a copy still in progress would), bounded
+    // here so that an implementation that reads to the end still finishes the test.
+    const mutableFs = nodeFs as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const readSync = mutableFs.readSync;
+    const target = fs.realpathSync(file);
+    let reads = 0;
+    let appended = 0;
+    const fds = new Set<number>();
+    const openSync = mutableFs.openSync;
+    mutableFs.openSync = function (this: unknown, ...args: unknown[]) {
+      const fd = openSync.apply(this, args) as number;
+      if (typeof args[0] === 'string' && fs.realpathSync(args[0]) === target) fds.add(fd);
+      return fd;
+    };
+    mutableFs.readSync = function (this: unknown, ...args: unknown[]) {
+      const n = readSync.apply(this, args);
+      if (fds.has(args[0] as number)) {
+        reads++;
+        if (appended < 64) {
+          fs.appendFileSync(file, Buffer.alloc(1024 * 1024, 'y'));
+          appended++;
+        }
+      }
+      return n;
+    };
+    let status: ReturnType<NonNullable<typeof store.digestStatus>>;
+    try {
+      status = store.digestStatus(BLOB.growing);
+    } finally {
+      mutableFs.readSync = readSync;
+      mutableFs.openSync = openSync;
+    }
+    assert.ok(reads > 0, 'the blob was hashed');
+    assert.ok(reads <= Math.ceil(content.length / (1024 * 1024)) + 1, `${reads} reads for a ${content.length}-byte blob: hashing went on past the size it judged (${appended} MiB appended meanwhile)`);
+    assert.equal(status.state, 'unknown', `a blob that changed while hashed is neither verified nor a mismatch: ${JSON.stringify(status)}`);
+    spy.assertInside(layout.root);
+  });
+
+  test('the background hash of a blob that grows meanwhile fails as changed instead of hashing the new bytes', async () => {
+    const file = layout.blobFile(BLOB.growing);
+    fs.writeFileSync(file, Buffer.alloc(4 * 1024 * 1024 + 3, 'x'));
+    let appended = 0;
+    const hashing = hashFile(file, 'sha256', undefined, () => {
+      // Called as chunks arrive: the writer is still at work.
+      if (appended++ < 8) fs.appendFileSync(file, Buffer.alloc(1024 * 1024, 'y'));
+    });
+    await assert.rejects(hashing, (error: Error) => error instanceof BlobChangedError, 'a changed blob has no digest');
+    assert.ok(appended > 0);
   });
 
   test('a blob swapped for a FIFO or a symlink out between the check and the read: no hang, no read', () => {

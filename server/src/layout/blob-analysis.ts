@@ -50,16 +50,27 @@ export function hashFileSync(file: string, algorithm: string, expected?: FileIde
     if (expected && (stat.size !== expected.size || stat.mtimeMs !== expected.mtimeMs)) throw new BlobChangedError('the file changed');
     const hash = createHash(HASH_ALGORITHMS[algorithm]);
     const buffer = Buffer.allocUnsafe(CHUNK);
+    // Exactly the bytes the size promised: a blob still being written could otherwise keep this
+    // loop reading for as long as its writer keeps up.
     let position = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buffer, 0, CHUNK, position);
-      if (n === 0) break;
+    while (position < stat.size) {
+      const n = fs.readSync(fd, buffer, 0, Math.min(CHUNK, stat.size - position), position);
+      if (n === 0) throw new BlobChangedError('the file changed');
       hash.update(buffer.subarray(0, n));
       position += n;
     }
+    assertUnchangedSync(fd, stat);
     return hash.digest('hex');
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** The hash is of the file only if it neither grew nor was rewritten while it was read. */
+function assertUnchangedSync(fd: number, before: fs.Stats): void {
+  const after = fs.fstatSync(fd);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || fs.readSync(fd, Buffer.alloc(1), 0, 1, before.size) !== 0) {
+    throw new BlobChangedError('the file changed while it was hashed');
   }
 }
 
@@ -98,11 +109,20 @@ export async function hashFile(file: string, algorithm: string, expected?: FileI
   try {
     const hash = createHash(HASH_ALGORITHMS[algorithm]);
     const report = throttled(onProgress);
+    const before = await handle.stat();
     let read = 0;
-    for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK, autoClose: false }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      read += chunk.length;
-      report(read);
+    if (before.size > 0) {
+      // Exactly the bytes the size promised (`end` is inclusive): see hashFileSync.
+      for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK, autoClose: false, start: 0, end: before.size - 1 }) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        read += chunk.length;
+        report(read);
+      }
+    }
+    const after = await handle.stat();
+    const { bytesRead: beyond } = await handle.read(Buffer.alloc(1), 0, 1, before.size);
+    if (read !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs || beyond !== 0) {
+      throw new BlobChangedError('the file changed while it was hashed');
     }
     report(read, true);
     return hash.digest('hex');
