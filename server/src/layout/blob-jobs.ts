@@ -132,6 +132,22 @@ export class BlobJobs {
     }
   }
 
+  /** Resolves when the next job ends (true), or after `timeoutMs` (false); at once when none is pending. */
+  nextSettled(timeoutMs: number): Promise<boolean> {
+    if (this.inflight.size === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        resolve(false);
+      }, timeoutMs);
+      const subscription = this.onSettled(() => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(true);
+      });
+    });
+  }
+
   /** Forgets every cached result (tests; a user who asks for a fresh look). */
   clearCache(): void {
     this.cache.clear();
@@ -269,7 +285,9 @@ class Lane {
     if (this.workerBroken) return undefined;
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(WORKER_SCRIPT);
+      // The worker's stdout is not the parent's: over stdio that is the protocol's channel.
+      const worker = new Worker(WORKER_SCRIPT, { stdout: true });
+      worker.stdout.resume();
       worker.on('message', (message: WorkerMessage) => this.onMessage(message));
       worker.on('error', () => this.workerFailed(worker));
       worker.on('exit', () => this.workerFailed(worker));

@@ -86,7 +86,7 @@ export interface LanguageFeatureOptions {
   readonly settingsFor?: (uri: string) => FeatureSettings | Promise<FeatureSettings>;
   /** The OCI image layout the document sits in (blobs for hover, completion and navigation). */
   readonly layoutFor?: (uri: string) => Promise<LayoutContext | undefined>;
-  /** Waits until the background blob work pending now ends, at most `timeoutMs`; true when it did. */
+  /** Waits until the next piece of background blob work ends, at most `timeoutMs`; true when one did. */
   readonly waitForBlobs?: (timeoutMs: number) => Promise<boolean>;
 }
 
@@ -244,8 +244,9 @@ export function registerLanguageFeatures(
       };
       let answer = compute();
       // A layer read or a hash in the background: wait a moment for it rather than show "reading…".
-      if (answer?.hover.pending && options.waitForBlobs && !token.isCancellationRequested) {
-        await options.waitForBlobs(HOVER_WAIT_MS);
+      const deadline = Date.now() + HOVER_WAIT_MS;
+      while (answer?.hover.pending && options.waitForBlobs && !token.isCancellationRequested && Date.now() < deadline) {
+        if (!(await options.waitForBlobs(deadline - Date.now()))) break;
         answer = compute();
       }
       if (!answer) return null;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { sep as pathSeparator } from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -89,19 +88,20 @@ export function startServer(connection: Connection): void {
     for (const document of documents.all()) scheduler.schedule(document.uri, delayMs);
   }
 
-  /** Validates again the open documents of the layout that holds `file` (a blob was hashed, saved or changed). */
-  function revalidateLayoutOf(file: string, delayMs: number): void {
-    const root = layouts.rootOf(file);
-    if (!root) return;
+  /**
+   * Validates again the open documents that sit in a layout (a blob was hashed, saved or changed).
+   * Not only those of `file`'s layout: a layout reached through a symlink has another path.
+   */
+  function revalidateLayouts(delayMs: number): void {
     for (const document of documents.all()) {
-      const path = filePathOf(document.uri);
-      if (path !== undefined && path.startsWith(root + pathSeparator)) scheduler.schedule(document.uri, delayMs);
+      const file = filePathOf(document.uri);
+      if (file !== undefined && layouts.rootOf(file) !== undefined) scheduler.schedule(document.uri, delayMs);
     }
   }
 
   // Diagnostics that need a hash arrive when the hash does; the others were published already.
-  jobs.onSettled((file, kind) => {
-    if (kind === 'hash') runSafeVoid(log, 'Validating after hashing failed', () => revalidateLayoutOf(file, HASHED_DEBOUNCE_MS));
+  jobs.onSettled((_file, kind) => {
+    if (kind === 'hash') runSafeVoid(log, 'Validating after hashing failed', () => revalidateLayouts(HASHED_DEBOUNCE_MS));
   });
 
   connection.onInitialize((params): InitializeResult => {
@@ -180,7 +180,7 @@ export function startServer(connection: Connection): void {
   documents.onDidSave(({ document }) => {
     runSafeVoid(log, 'Handling a saved document failed', () => {
       const file = filePathOf(document.uri);
-      if (file !== undefined) revalidateLayoutOf(file, TYPING_DEBOUNCE_MS);
+      if (file !== undefined && layouts.rootOf(file) !== undefined) revalidateLayouts(TYPING_DEBOUNCE_MS);
     });
   });
   documents.onDidClose(({ document }) => {
@@ -212,7 +212,7 @@ export function startServer(connection: Connection): void {
       clientName: () => clientName,
       settingsFor: (uri) => settings.settingsFor(uri),
       layoutFor: async (uri) => layouts.contextFor(uri, await settings.settingsFor(uri)),
-      waitForBlobs: (timeoutMs) => jobs.settled(timeoutMs),
+      waitForBlobs: (timeoutMs) => jobs.nextSettled(timeoutMs),
     });
   } catch (error) {
     logError(log, 'Registering the language features failed', error);
