@@ -149,6 +149,7 @@ async function measureDocuments(jsonLs, inputs) {
       maxRuns: quick ? 15 : 40,
       warmupMs: quick ? 200 : 600,
       minSampleMs: 5,
+      warmup: !big,
     });
     const m = (key) => result[key]?.medianMs;
     const count = (key) => {
