@@ -35,6 +35,8 @@ const common = {
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/server/main.ts'], outfile: 'dist/server.js' },
+  // Hashing and layer reading run in a worker thread the server starts from this file.
+  { entryPoints: ['server/src/layout/blob-worker.ts'], outfile: 'dist/blob-worker.js' },
 ];
 
 try {

@@ -18,9 +18,10 @@ export type DigestProblem =
 
 /** The problems of one digest string, most serious first; empty when it is a valid sha256 digest. */
 const PLAIN_SHA256 = /^sha256:[0-9a-f]{64}$/;
+const NO_PROBLEMS: readonly DigestProblem[] = Object.freeze([]);
 
-export function digestProblems(digest: string): DigestProblem[] {
-  if (PLAIN_SHA256.test(digest)) return [];
+export function digestProblems(digest: string): readonly DigestProblem[] {
+  if (digest.length === 71 && PLAIN_SHA256.test(digest)) return NO_PROBLEMS;
   const colon = digest.indexOf(':');
   if (colon < 0) {
     const hint = /^[0-9a-fA-F]{64}$/.test(digest) ? ` Did you mean \`sha256:${digest.toLowerCase()}\`?` : '';

@@ -143,6 +143,23 @@ export function closestKnownMediaType(
   candidates: readonly MediaTypeInfo[] = ENTRIES,
   byWords = false,
 ): string | undefined {
+  // Documents repeat the same few types thousands of times: remember the answers.
+  let perCandidates = closestCache.get(candidates);
+  if (!perCandidates) {
+    perCandidates = new Map();
+    closestCache.set(candidates, perCandidates);
+  }
+  const cacheKey = (byWords ? '1' : '0') + mediaType;
+  if (perCandidates.has(cacheKey)) return perCandidates.get(cacheKey);
+  if (perCandidates.size > 4096) perCandidates.clear();
+  const answer = computeClosest(mediaType, candidates, byWords);
+  perCandidates.set(cacheKey, answer);
+  return answer;
+}
+
+const closestCache = new WeakMap<readonly MediaTypeInfo[], Map<string, string | undefined>>();
+
+function computeClosest(mediaType: string, candidates: readonly MediaTypeInfo[], byWords: boolean): string | undefined {
   const lower = mediaType.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;

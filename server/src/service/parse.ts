@@ -34,7 +34,19 @@ export function parseDocument(text: string): ParsedDocument {
   const syntaxErrors: ParseError[] = [];
   // Manifests are strict JSON: comments and trailing commas are reported, not tolerated.
   const root = parseTree(text, syntaxErrors, { disallowComments: true, allowTrailingComma: false });
+  if (root) clampToText(root, text.length);
   return { text, root, syntaxErrors, detection: detectKind(root), plainNumbers: false };
+}
+
+/** jsonc-parser lets a container cut off by an unterminated comment end past the text. */
+function clampToText(root: Node, length: number): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node & { length: number; offset: number };
+    if (node.offset > length) node.offset = length;
+    if (node.offset + node.length > length) node.length = length - node.offset;
+    if (node.children) for (const child of node.children) stack.push(child);
+  }
 }
 
 function strictParse(text: string): { result: unknown } | undefined {

@@ -48,9 +48,23 @@ export function validateDocument(doc: ParsedDocument, options: ValidationOptions
   const limited = doc.text.length > limit;
   for (const rule of RULES) if (!limited || ESSENTIAL_RULES.has(rule)) rule(ctx);
   if (limited) {
-    ctx.report('validation-limited', { start: doc.root.offset, end: doc.root.offset + 1 }, `This document has ${doc.text.length.toLocaleString('en-US')} characters, more than \`imageManifest.maxValidationSize\` (${limit.toLocaleString('en-US')}): only JSON syntax and structure were checked. Raise the setting to check everything.`);
+    // The root's own offset would scan the whole text for its end; its first character suffices.
+    const start = doc.text.length - doc.text.trimStart().length;
+    ctx.report('validation-limited', { start, end: start + 1 }, `This document has ${doc.text.length.toLocaleString('en-US')} characters, more than \`imageManifest.maxValidationSize\` (${limit.toLocaleString('en-US')}): only JSON syntax and structure were checked. Raise the setting to check everything.`);
   }
-  return applyRuleSettings(ctx.results(), options.rules).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  return capped(applyRuleSettings(ctx.results(), options.rules)).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+/** No editor shows more usefully; the most severe are kept when a document has more. */
+export const MAX_DIAGNOSTICS = 1000;
+
+const SEVERITY_RANK = { error: 0, warning: 1, information: 2, hint: 3 } as const;
+
+function capped(diagnostics: ManifestDiagnostic[]): ManifestDiagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  return [...diagnostics]
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.range.start - b.range.start)
+    .slice(0, MAX_DIAGNOSTICS);
 }
 
 const SEVERITIES = new Set<RuleSetting>(['off', 'error', 'warning', 'information', 'hint']);

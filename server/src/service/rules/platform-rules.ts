@@ -86,13 +86,13 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
   const seen = new Map<string, number>();
   const windowsByArchitecture = new Map<string, Node[]>();
   children.forEach((child, index) => {
-    const platformProperty = propertyNode(child, 'platform');
-    const platform = platformProperty?.children?.[1];
-    const platformKey = platformProperty?.children?.[0];
-    if (!isObject(platform) || !platformKey) return;
-    checkPlatformValues(ctx, platform);
+    const platform = member(child, 'platform');
+    if (!isObject(platform)) return;
+    // The key is needed only to report on; most entries never need it.
+    const keyOf = (): Node => propertyNode(child, 'platform')?.children?.[0] as Node;
     const os = stringMember(platform, 'os');
     const architecture = stringMember(platform, 'architecture');
+    if (!isQuietPlatform(os, architecture, stringMember(platform, 'variant'), hasMember(platform, 'os.version'))) checkPlatformValues(ctx, platform);
     if (os === undefined || architecture === undefined || os === UNKNOWN_PLATFORM_VALUE) return;
     const features = elements(member(platform, 'os.features'))
       .map((feature) => String(feature.value))
@@ -103,13 +103,13 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
     const identity = [os, architecture, stringMember(platform, 'variant') ?? '', stringMember(platform, 'os.version') ?? '', features, compression].join('|');
     const first = seen.get(identity);
     if (first !== undefined) {
-      ctx.report('duplicate-platform', platformKey, `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
+      ctx.report('duplicate-platform', keyOf(), `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
     } else {
       seen.set(identity, index);
     }
     if (os === 'windows' && !stringMember(platform, 'os.version')) {
       const list = windowsByArchitecture.get(architecture) ?? [];
-      list.push(platformKey);
+      list.push(keyOf());
       windowsByArchitecture.set(architecture, list);
     }
   });
@@ -119,6 +119,15 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
       ctx.report('windows-os-version', key, 'A Windows entry without `os.version` cannot be matched to the host build; with several Windows entries, clients pick the first, which may not run on the host.');
     }
   }
+}
+
+/** Known values that checkPlatformValues would have nothing to say about. */
+function isQuietPlatform(os: string | undefined, architecture: string | undefined, variant: string | undefined, hasOsVersion: boolean): boolean {
+  if (os === undefined || architecture === undefined) return false;
+  if (os === UNKNOWN_PLATFORM_VALUE && architecture === UNKNOWN_PLATFORM_VALUE && variant === undefined && !hasOsVersion) return true;
+  if (!KNOWN_OS.includes(os) || !KNOWN_ARCHITECTURES.includes(architecture)) return false;
+  if (hasOsVersion && os !== 'windows') return false;
+  return variant === undefined || (VARIANTS_BY_ARCHITECTURE[architecture]?.includes(variant) ?? false);
 }
 
 /** Names close to the defined platform and descriptor fields (Docker Hub spells `os_version`). */

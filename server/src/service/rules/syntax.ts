@@ -3,12 +3,20 @@ import { LazyNode } from '../lazy-tree';
 import { describeParseError } from '../parse';
 import type { RuleContext } from './context';
 
+/** Past this many, more syntax errors say nothing new: one broken spot derails the rest. */
+const MAX_SYNTAX_ERRORS = 100;
+
 export function checkSyntax(ctx: RuleContext): void {
   const { text, syntaxErrors } = ctx.doc;
-  for (const error of syntaxErrors) {
+  for (const error of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
     const start = Math.min(error.offset, text.length);
     const end = Math.min(Math.max(start + error.length, start + (start < text.length ? 1 : 0)), text.length);
     ctx.report('json-syntax', { start, end }, describeParseError(error));
+  }
+  if (syntaxErrors.length > MAX_SYNTAX_ERRORS) {
+    const next = syntaxErrors[MAX_SYNTAX_ERRORS];
+    const start = Math.min(next.offset, text.length);
+    ctx.report('json-syntax', { start, end: Math.min(start + 1, text.length) }, `${(syntaxErrors.length - MAX_SYNTAX_ERRORS).toLocaleString('en-US')} more syntax errors from here on are not listed; fix the first ones and validate again.`);
   }
 }
 
