@@ -130,10 +130,18 @@ export function checkMediaTypeGrammar(ctx: RuleContext, node: Node, role?: Descr
   return false;
 }
 
+const CANDIDATES_BY_ROLE = new Map<DescriptorRole, readonly MediaTypeInfo[]>();
+
+/** The known types that fit a position (one array per role, so lookups on it can be cached). */
 function candidatesFor(role: DescriptorRole | undefined): readonly MediaTypeInfo[] {
   if (!role) return MEDIA_TYPES;
-  const fits = ROLES_THAT_FIT[role];
-  return MEDIA_TYPES.filter((info) => fits.includes(info.role));
+  let candidates = CANDIDATES_BY_ROLE.get(role);
+  if (!candidates) {
+    const fits = ROLES_THAT_FIT[role];
+    candidates = MEDIA_TYPES.filter((info) => fits.includes(info.role));
+    CANDIDATES_BY_ROLE.set(role, candidates);
+  }
+  return candidates;
 }
 
 function checkMediaType(ctx: RuleContext, ref: DescriptorRef): void {
