@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
-import { commands, window, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { commands, languages, window, type ExtensionContext, type LogOutputChannel, type TextDocument } from 'vscode';
 import {
+  CloseAction,
   LanguageClient,
   TransportKind,
+  type CloseHandlerResult,
   type DocumentSelector,
+  type ErrorHandler,
   type LanguageClientOptions,
+  type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { DocumentDigestStatus } from './document-digest';
 
 /** Also the prefix of the `imageManifest.trace.server` setting, which the client library reads. */
 const CLIENT_ID = 'imageManifest';
@@ -29,7 +34,36 @@ const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', pattern: '**/blobs/*/*' },
 ];
 
+/** How many crashes in three minutes are restarted before the client gives up (the library's rule). */
+const MAX_RESTARTS = 4;
+
 let client: LanguageClient | undefined;
+
+/** Whether a document is one the server is sent (the same filters as the client's selector). */
+function isCandidate(document: TextDocument): boolean {
+  return languages.match(DOCUMENT_SELECTOR as Parameters<typeof languages.match>[0], document) > 0;
+}
+
+/**
+ * The library's restart policy (up to MAX_RESTARTS crashes in three minutes), but saying so: by
+ * default a restart after a crash is only a line in the output, and the user wonders why the
+ * squiggles blinked.
+ */
+function restartingErrorHandler(outputChannel: LogOutputChannel, defaultHandler: () => ErrorHandler): ErrorHandler {
+  return {
+    error: (error, message, count) => defaultHandler().error(error, message, count),
+    closed: async (): Promise<CloseHandlerResult> => {
+      const result = await defaultHandler().closed();
+      if (result.action !== CloseAction.Restart) return result;
+      const message = 'The language server stopped unexpectedly and was restarted.';
+      outputChannel.warn(message);
+      void window.showWarningMessage(`Image Manifest: ${message}`, 'Show Output').then((choice) => {
+        if (choice) outputChannel.show(true);
+      });
+      return { action: CloseAction.Restart, message, handled: true };
+    },
+  };
+}
 
 function resolveServerModule(context: ExtensionContext): string {
   for (const candidate of SERVER_MODULE_CANDIDATES) {
@@ -39,6 +73,23 @@ function resolveServerModule(context: ExtensionContext): string {
   // Let the client library report the missing file in the output channel.
   return context.asAbsolutePath(SERVER_MODULE_CANDIDATES[SERVER_MODULE_CANDIDATES.length - 1]);
 }
+
+/**
+ * VS Code's own JSON support also completes a string value, with the values the same key has
+ * elsewhere in the document (a config's media type offered for a layer, say), and its sort texts
+ * (`"application/…`) come before the server's (`0000`): the suggest widget listed them first and
+ * scrolled the server's preselected item to the top with JSON's rows above it. The server knows
+ * what fits the position, so its order goes first: a leading space sorts before a quote.
+ */
+const rankCompletionsFirst: Middleware['provideCompletionItem'] = async (document, position, context, token, next) => {
+  const result = await next(document, position, context, token);
+  const items = Array.isArray(result) ? result : result?.items;
+  for (const item of items ?? []) {
+    const label = typeof item.label === 'string' ? item.label : item.label.label;
+    item.sortText = ` ${item.sortText ?? label}`;
+  }
+  return result;
+};
 
 function createClient(context: ExtensionContext, outputChannel: LogOutputChannel): LanguageClient {
   const module = resolveServerModule(context);
@@ -52,11 +103,16 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
     // Settings travel by the pull model: the server asks for the `imageManifest` section per
     // document and registers for its change notifications itself, so the deprecated
     // `synchronize.configurationSection` push is not needed.
+    middleware: { provideCompletionItem: rankCompletionsFirst },
     // The default error handler restarts a crashed server; this keeps it on and bounds it, so a
-    // server that crashes on start does not loop forever.
-    connectionOptions: { maxRestartCount: 4 },
+    // server that crashes on start does not loop forever, and says so when it restarts.
+    connectionOptions: { maxRestartCount: MAX_RESTARTS },
+    // Created on first use: the library's default handler needs the client it belongs to.
+    errorHandler: restartingErrorHandler(outputChannel, () => (defaultHandler ??= languageClient.createDefaultErrorHandler(MAX_RESTARTS))),
   };
-  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  let defaultHandler: ErrorHandler | undefined;
+  const languageClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return languageClient;
 }
 
 export async function activate(context: ExtensionContext): Promise<void> {
@@ -76,6 +132,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       }
     }),
   );
+
+  context.subscriptions.push(new DocumentDigestStatus(languageClient, outputChannel, isCandidate));
 
   try {
     await languageClient.start();

@@ -47,11 +47,33 @@ export function makeTempDir() {
 }
 
 /**
- * A private copy of test/vscode/workspace: the suite writes copies of fixtures and workspace
- * settings, and none of that may land in the repository.
+ * Real fixtures the suite and the screenshots open, copied next to test/vscode/workspace's own
+ * files rather than duplicated in the repository: `[from test/fixtures/real, to the workspace]`.
+ */
+export const WORKSPACE_FIXTURES = [
+  // An OCI image layout with a 12-layer image: the manifest blob, its config and every layer.
+  ['umoci-12-layers', 'umoci-12-layers'],
+  // The same image (same config and layer digests) as a Docker v2s2 manifest.
+  ['registry-amd64-v2s2.json', 'registry-amd64-v2s2.json'],
+];
+
+/** The fixtures are read-only in the repository; the copies must be writable and removable. */
+function makeWritable(target) {
+  const stat = fs.statSync(target);
+  fs.chmodSync(target, stat.mode | (stat.isDirectory() ? 0o700 : 0o600));
+  if (stat.isDirectory()) for (const name of fs.readdirSync(target)) makeWritable(path.join(target, name));
+}
+
+/**
+ * A private copy of test/vscode/workspace plus WORKSPACE_FIXTURES: the suite writes copies of
+ * fixtures and workspace settings, and none of that may land in the repository.
  */
 export function copyWorkspace(target) {
   fs.cpSync(path.join(suiteDir, 'workspace'), target, { recursive: true });
+  for (const [from, to] of WORKSPACE_FIXTURES) {
+    fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'real', from), path.join(target, to), { recursive: true });
+  }
+  makeWritable(target);
   return target;
 }
 

@@ -211,7 +211,11 @@ async function openWorkbench({ browser, browserLog }, server, { folder, developm
   if (developmentPath) payload.push(['extensionDevelopmentPath', remote(developmentPath)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+  const page = await browser.newPage({
+    viewport: { width: 1366, height: 800 },
+    // `vscode.env.clipboard` in a browser workbench is the page's clipboard (Copy Document Digest).
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   // The workbench's own errors (offline marketplace lookups and the like) are noise unless the
   // run fails; keep them in a file instead of the output.
   page.on('console', (message) => {
@@ -238,6 +242,8 @@ async function takeScreenshots(vscode, browserHandle, dirs, env, { developmentPa
       'files.exclude': { '.vscode': true },
       // The minimap would cut off the end of a digest line.
       'editor.minimap.enabled': false,
+      // Sticky scroll pins `"config": {` over the top lines, which reads as a rendering glitch.
+      'editor.stickyScroll.enabled': false,
     }),
   );
   // The suite runs in Restricted Mode, as users first meet it; the pictures are of a trusted
@@ -252,6 +258,10 @@ async function takeScreenshots(vscode, browserHandle, dirs, env, { developmentPa
         stillAlive: server.exitState,
       });
       for (const selector of scene.waitFor ?? []) await page.waitForSelector(selector, { state: 'visible', timeout: 30_000 });
+      if (scene.arrange) {
+        await scene.arrange(page);
+        for (const selector of scene.thenWaitFor ?? []) await page.waitForSelector(selector, { state: 'visible', timeout: 30_000 });
+      }
       // Let the last layout and paint settle: two animation frames.
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       const file = path.join(outDir, scene.file);

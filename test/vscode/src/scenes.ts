@@ -1,7 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, hasCode, open, waitForDiagnostics, workspaceUri } from './helpers';
+import { EXTENSION_ID, hasCode, hoverTexts, open, pollUntil, waitForDiagnostics, workspaceUri } from './helpers';
+
+/** The 12-layer image of the layout the launcher copies into the workspace. */
+const MANIFEST_HEX = '954830e117f5284d19ebd54bc61b247fe9530b37b9bb4c8e193cbb501452dc11';
+const CONFIG_DIGEST = 'sha256:f7afe8289aad57b717e0586262ab7458ddfc40d3b2a97019924e043eaa0584b0';
+const LAYER_DIGEST = 'sha256:a4521b7af104caeb3353354870d84ce79c49b8a0b428e8b2c5da5dfdbfe799aa';
+
+async function writeFile(name: string, text: string): Promise<vscode.Uri> {
+  const uri = workspaceUri(name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  return uri;
+}
+
+/** Puts the cursor at `offset`, in the middle of the editor. */
+function placeCursor(editor: vscode.TextEditor, offset: number): vscode.Position {
+  const position = editor.document.positionAt(offset);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
+  return position;
+}
 
 /**
  * Stages the README screenshots inside VS Code; the browser launcher takes the pictures
@@ -17,6 +36,64 @@ const SCENES: Record<string, () => Promise<void>> = {
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     // Back to the editor so the squiggles, not the list's focus outline, catch the eye.
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  },
+
+  /** The hover on a layer of a real 12-layer image (the layout's manifest blob, pretty-printed). */
+  async hover() {
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    const blob = fs.readFileSync(workspaceUri('umoci-12-layers', 'blobs', 'sha256', MANIFEST_HEX).fsPath, 'utf8');
+    const uri = await writeFile('manifest.json', `${JSON.stringify(JSON.parse(blob), null, 2)}\n`);
+    const document = await open(uri);
+    const editor = vscode.window.activeTextEditor!;
+    const text = document.getText();
+    // Layer 3: the cursor on its `size` value.
+    const thirdLayer = (JSON.parse(blob) as { layers: Array<{ digest: string }> }).layers[2]!.digest;
+    const sizeKey = text.indexOf('"size": ', text.indexOf(thirdLayer));
+    const position = placeCursor(editor, sizeKey + '"size": '.length + 1);
+    // The server has answered once before the hover is shown, so the picture is not of "Loading…".
+    await pollUntil(
+      'the layer hover',
+      async () => hoverTexts((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? []),
+      (texts) => texts.some((t) => t.includes('Layer 3 of')),
+    );
+    await vscode.commands.executeCommand('editor.action.showHover');
+  },
+
+  /** Completion of a layer's empty mediaType in an OCI manifest. */
+  async completion() {
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    // Room on the right of the suggest list for its details.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const text = [
+      '{',
+      '  "schemaVersion": 2,',
+      '  "mediaType": "application/vnd.oci.image.manifest.v1+json",',
+      '  "config": {',
+      '    "mediaType": "application/vnd.oci.image.config.v1+json",',
+      `    "digest": "${CONFIG_DIGEST}",`,
+      '    "size": 479',
+      '  },',
+      '  "layers": [',
+      '    {',
+      '      "mediaType": "",',
+      `      "digest": "${LAYER_DIGEST}",`,
+      '      "size": 151',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+    const uri = await writeFile('new-manifest.json', text);
+    await open(uri);
+    const editor = vscode.window.activeTextEditor!;
+    const position = placeCursor(editor, text.indexOf('"mediaType": ""', text.indexOf('"layers"')) + '"mediaType": "'.length);
+    await pollUntil(
+      'layer media types from the server',
+      async () => (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position)).items,
+      (items) => items.some((item) => item.label === 'application/vnd.oci.image.layer.v1.tar+gzip'),
+      { describe: (items) => `${items.length} items` },
+    );
+    await vscode.commands.executeCommand('editor.action.triggerSuggest');
   },
 };
 
