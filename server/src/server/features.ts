@@ -35,7 +35,7 @@ import { URI } from 'vscode-uri';
 import type { LayoutContext } from '../layout/fs-blob-store';
 import { findReferences } from '../layout/references';
 import { LineIndex } from '../service/line-index';
-import { validateDocument, type ManifestDiagnostic, type OffsetRange, type ParsedDocument } from '../service';
+import { validateDocument, type DocumentKind, type ManifestDiagnostic, type OffsetRange, type ParsedDocument } from '../service';
 import {
   CODE_ACTION_KINDS,
   digestAtOffset,
@@ -68,6 +68,8 @@ export interface DocumentDigestResult {
   readonly algorithm: 'sha256';
   readonly digest: string;
   readonly size: number;
+  /** What the document is (`unknown` for JSON that is no manifest, index, config or layout file). */
+  readonly kind: DocumentKind;
 }
 
 /** Per-document feature settings (from `imageManifest.*`); everything defaults to on. */
@@ -430,7 +432,8 @@ export function registerLanguageFeatures(
       const document = params && typeof params.uri === 'string' ? documents.get(params.uri) : undefined;
       if (!document) return null;
       const { algorithm, digest, size } = documentDigest(document.getText());
-      return { algorithm, digest, size };
+      // The kind lets a client show the digest only for content-addressed documents.
+      return { algorithm, digest, size, kind: parsedFor(document).detection.kind };
     }),
   );
 
