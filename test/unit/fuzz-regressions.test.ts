@@ -52,14 +52,15 @@ describe('regressions found by fuzzing and protocol abuse', () => {
   });
 
   test('an unclosed container ending in an unterminated comment: the tree, symbols and hovers stay inside the text', () => {
-    // Found by `npm run fuzz`: jsonc-parser gives unclosed arrays and objects a length one past
-    // the end when the text ends inside `/*` (`[1,/*`, 5 characters, parses to an array of
-    // length 6), and the outline and hover ranges built on those nodes ended past the text.
+    // Found by `npm run fuzz`: jsonc-parser's scanner ends an unterminated block comment one past
+    // the text when the text ends right after `/*` or with `\r\n` inside the comment, so unclosed
+    // arrays and objects get a length one past the end (`[1,/*`, 5 characters, parses to an array
+    // of length 6), and the outline and hover ranges built on those nodes ended past the text.
     const manifest =
       '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:' +
       'a'.repeat(64) +
       '","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip"/*';
-    for (const text of ['[1,/*', '{"a":[/*', '{"rootfs":{"type":"layers","diff_ids":[]/*', manifest]) {
+    for (const text of ['[1,/*', '{"a":[/*', '[/* x \r\n', '{"rootfs":{"type":"layers","diff_ids":[]/*', '{"rootfs":{/* cut\r\n', manifest, `${manifest} \r\n`]) {
       const parsed = parseDocument(text);
       const nodes = [parsed.root];
       for (let node = nodes.pop(); node; node = nodes.pop()) {
