@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CancellationTokenSource, type MessageConnection } from 'vscode-jsonrpc/node';
 import { LSPErrorCodes, type ConfigurationItem, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { MAX_PUBLISHED_DIAGNOSTICS, toLspDiagnostics } from 'image-manifest-language-server/out/server/lsp-diagnostics';
 import { fileUri, LspTestClient } from '../helpers/lsp-client';
 import { BROKEN_MANIFEST, codesOf, describeDiagnostics, FIXTURES, readFixture } from '../helpers/protocol-fixtures';
 
@@ -373,10 +374,32 @@ describe('floods, cancellation and huge documents', () => {
     const published = await client.waitForDiagnostics(uri, { version: 1, deadlineMs: 120_000 });
     process.stdout.write(`# 10 MB of broken JSON: ${published.diagnostics.length} diagnostics after ${Date.now() - started} ms\n`);
     assert.ok(published.diagnostics.length > 0 && published.diagnostics.length <= 1001, `${published.diagnostics.length} diagnostics`);
-    const note = published.diagnostics.at(-1);
-    assert.match(String(note?.message), /more problems are not shown/);
+    assert.ok(
+      published.diagnostics.some((d) => /more .*(not listed|not shown)/.test(String(d.message))),
+      `a notice says that more problems exist; got ${describeDiagnostics(published).slice(0, 500)}`,
+    );
     await client.close(uri);
     await assertStillServing(client);
+  });
+});
+
+describe('the publishing cap of the LSP layer', () => {
+  it('publishes at most 1,000 diagnostics, errors first, and says how many were left out', () => {
+    const text = 'x'.repeat(10_000);
+    const diagnostics = Array.from({ length: 5000 }, (_, i) => ({
+      code: 'json-syntax',
+      severity: (i % 2 === 0 ? 'hint' : 'error') as 'hint' | 'error',
+      message: `problem ${i}`,
+      range: { start: i, end: i + 1 },
+      href: 'https://example.invalid/',
+    }));
+    const published = toLspDiagnostics(text, diagnostics);
+    assert.equal(published.length, MAX_PUBLISHED_DIAGNOSTICS + 1);
+    const kept = published.slice(0, -1);
+    assert.ok(kept.every((d) => d.severity === 1), 'the most severe are kept');
+    assert.deepEqual(kept.map((d) => d.range.start.character), [...kept.map((d) => d.range.start.character)].sort((a, b) => a - b), 'in document order');
+    assert.match(String(published.at(-1)?.message), /^4,000 more problems are not shown/);
+    assert.equal(toLspDiagnostics(text, diagnostics.slice(0, 10)).length, 10, 'no note below the cap');
   });
 });
 
