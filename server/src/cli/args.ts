@@ -16,6 +16,8 @@ export type Command =
       verifyDigests?: VerifyDigests;
       /** `--verify-max-size`, in bytes; absent: 64 MiB. */
       verifyMaxSize?: number;
+      /** `--max-validation-size`, in characters; absent: the service's default. */
+      maxValidationSize?: number;
     };
 
 /** Bad usage: reported as one line on stderr with exit code 2, never as a stack trace. */
@@ -38,6 +40,8 @@ Options:
                                digests: auto (blobs up to --verify-max-size, the default),
                                always, or never
   --verify-max-size <bytes>    the size limit of auto, e.g. 67108864, 512M or 2G (default 64M)
+  --max-validation-size <n>    documents with more characters are only checked for syntax and
+                               structure, e.g. 50M (default 20000000)
   -v, --verbose                also list files that were skipped and why
   -h, --help                   show this help
   -V, --version                show the version
@@ -52,6 +56,7 @@ export function parseArgs(argv: readonly string[]): Command {
   let optionsEnded = false;
   let verifyDigests: VerifyDigests | undefined;
   let verifyMaxSize: number | undefined;
+  let maxValidationSize: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -102,7 +107,10 @@ export function parseArgs(argv: readonly string[]): Command {
         break;
       }
       case '--verify-max-size':
-        verifyMaxSize = parseByteSize(takeValue());
+        verifyMaxSize = parseByteSize(takeValue(), '--verify-max-size');
+        break;
+      case '--max-validation-size':
+        maxValidationSize = parseByteSize(takeValue(), '--max-validation-size');
         break;
       case '--rule': {
         const [code, setting] = parseRule(takeValue());
@@ -121,15 +129,16 @@ export function parseArgs(argv: readonly string[]): Command {
   const check: Extract<Command, { name: 'check' }> = { name: 'check', format, rules, verbose, inputs };
   if (verifyDigests !== undefined) check.verifyDigests = verifyDigests;
   if (verifyMaxSize !== undefined) check.verifyMaxSize = verifyMaxSize;
+  if (maxValidationSize !== undefined) check.maxValidationSize = maxValidationSize;
   return check;
 }
 
 /** `67108864`, `64M`, `64MiB`, `2G`: binary units. */
-function parseByteSize(value: string): number {
+function parseByteSize(value: string, option: string): number {
   const match = /^(\d+)\s*(?:([kKmMgGtT])(?:i?[bB])?|[bB])?$/.exec(value);
   const units: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
   const bytes = match ? Number(match[1]) * (match[2] ? units[match[2].toLowerCase()] : 1) : NaN;
-  if (!Number.isSafeInteger(bytes)) throw new UsageError(`--verify-max-size expects a number of bytes such as 67108864 or 64M, got '${value}'`);
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`${option} expects a number such as 67108864 or 64M, got '${value}'`);
   return bytes;
 }
 

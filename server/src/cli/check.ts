@@ -43,6 +43,7 @@ export function checkFile(
   service: Service = defaultService,
   read: (file: string) => ReadResult = readCandidate,
   layout: LayoutOptions = { verifyDigests: 'auto' },
+  maxValidationSize?: number,
 ): FileResult {
   const file = candidate.display;
   let content: ReadResult;
@@ -56,7 +57,7 @@ export function checkFile(
   try {
     const parsed = service.parseDocument(content.text);
     const kind = parsed.detection.kind;
-    const found = service.validateDocument(parsed, { rules, context: layoutContextFor(candidate.absolute, layout) });
+    const found = service.validateDocument(parsed, { rules, context: layoutContextFor(candidate.absolute, layout), maxValidationSize });
     // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,
     // even when broken; the service still speaks up for a manifest it could not parse into a tree.
     if (kind === 'unknown' && found.length === 0) {

@@ -53,7 +53,7 @@ export function discover(inputs: readonly string[]): { candidates: Candidate[]; 
       throw new InputError(`cannot read '${input}': ${describeFsError(error)}`);
     }
     if (stat.isDirectory()) {
-      walk(path.resolve(input), input, add, skip, errors);
+      walk(path.resolve(input), input, add, skip, errors, realRoot(input));
     } else if (stat.isFile()) {
       add({ absolute: path.resolve(input), display: path.normalize(input), explicit: true });
     } else {
@@ -72,6 +72,7 @@ function walk(
   add: (candidate: Candidate) => void,
   skip: (absolute: string, entry: SkippedEntry) => void,
   errors: string[],
+  root: string,
 ): void {
   let entries: fs.Dirent[];
   try {
@@ -83,17 +84,49 @@ function walk(
   for (const entry of entries) {
     const childAbsolute = path.join(absolute, entry.name);
     const childDisplay = path.join(display, entry.name);
-    // Symlinks are never followed: a target inside the tree is reached under its own name, and
-    // one outside it is not ours to read (nor a loop to get lost in). Dirent types come from
-    // lstat, so FIFOs, sockets and devices are neither files nor directories here.
+    // Symlinked folders are never followed (no loops to get lost in); symlinked files are, when
+    // their target is a regular file inside the folder. Dirent types come from lstat, so FIFOs,
+    // sockets and devices are neither files nor directories here.
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childDisplay, add, skip, errors);
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childDisplay, add, skip, errors, root);
     } else if (entry.isFile() && isDocumentName(childAbsolute)) {
       add({ absolute: childAbsolute, display: childDisplay, explicit: false });
+    } else if (entry.isSymbolicLink() && isDocumentName(childAbsolute)) {
+      const target = linkedFileInside(childAbsolute, root);
+      if (typeof target === 'string') add({ absolute: childAbsolute, display: childDisplay, explicit: false });
+      else skip(childAbsolute, { display: childDisplay, reason: `a symbolic link ${target.why}, not read` });
     } else if (!entry.isFile() && isDocumentName(childAbsolute)) {
       // Said in --verbose output, so a user who expected the file checked learns why it was not.
       skip(childAbsolute, { display: childDisplay, reason: `${specialKind(entry)}, not read` });
     }
+  }
+}
+
+function realRoot(directory: string): string {
+  try {
+    return fs.realpathSync(directory);
+  } catch {
+    return path.resolve(directory);
+  }
+}
+
+/**
+ * A symlink to a regular file inside the folder being walked is checked like the file; one that
+ * leaves the folder, dangles, or points at a FIFO or device is not (a folder of links to files is
+ * how some tools lay out fixtures, and a silent skip would let CI pass having checked nothing).
+ */
+function linkedFileInside(link: string, root: string): string | { why: string } {
+  let real: string;
+  try {
+    real = fs.realpathSync(link);
+  } catch (error) {
+    return { why: `that cannot be resolved (${describeFsError(error)})` };
+  }
+  if (real !== root && !real.startsWith(root + path.sep)) return { why: 'to outside the folder being checked' };
+  try {
+    return fs.statSync(real).isFile() ? real : { why: 'to something that is not a regular file' };
+  } catch (error) {
+    return { why: `whose target cannot be read (${describeFsError(error)})` };
   }
 }
 

@@ -52,7 +52,7 @@ function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Se
   const { candidates, errors, skipped } = discover(command.inputs);
   const stats: VerificationStats = { verified: new Set(), mismatched: new Set(), bytesHashed: 0 };
   const layout: LayoutOptions = { verifyDigests: command.verifyDigests ?? 'auto', verifyMaxSize: command.verifyMaxSize, stats };
-  const files: FileResult[] = candidates.map((c) => checkFile(c, command.rules, service, undefined, layout));
+  const files: FileResult[] = candidates.map((c) => checkFile(c, command.rules, service, undefined, layout, command.maxValidationSize));
   for (const entry of skipped) files.push({ status: 'skipped', path: entry.display, explicit: false, reason: entry.reason });
   files.sort((a, b) => compare(a.path, b.path));
   const result: RunResult = { files, walkErrors: errors, blobs: { verified: stats.verified.size, mismatched: stats.mismatched.size, bytesHashed: stats.bytesHashed } };

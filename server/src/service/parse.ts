@@ -15,12 +15,20 @@ export interface ParsedDocument {
   readonly value?: unknown;
   /** Every number token is a plain integer of at most 15 digits, so values equal their text. */
   readonly plainNumbers: boolean;
+  /** The text starts with a byte order mark (parsed as if it were a space: offsets stay put). */
+  readonly byteOrderMark?: boolean;
 }
 
 /** Real manifests nest fewer than ten levels; the tree and the rules recurse, so cap it well above. */
 export const MAX_DEPTH = 200;
 
 export function parseDocument(text: string): ParsedDocument {
+  // RFC 8259 forbids a BOM and Go refuses it; report it once and read past it (same length).
+  if (text.charCodeAt(0) === 0xfeff) return { ...parseText(' ' + text.slice(1)), text, byteOrderMark: true };
+  return parseText(text);
+}
+
+function parseText(text: string): ParsedDocument {
   const scan = prescan(text, MAX_DEPTH);
   if (scan.tooDeepAt !== undefined) {
     return { text, root: undefined, syntaxErrors: [], detection: { kind: 'unknown' }, tooDeep: { depth: scan.depth, offset: scan.tooDeepAt }, plainNumbers: false };

@@ -50,7 +50,7 @@ export function validateDocument(doc: ParsedDocument, options: ValidationOptions
   if (limited) {
     // The root's own offset would scan the whole text for its end; its first character suffices.
     const start = doc.text.length - doc.text.trimStart().length;
-    ctx.report('validation-limited', { start, end: start + 1 }, `This document has ${doc.text.length.toLocaleString('en-US')} characters, more than \`imageManifest.maxValidationSize\` (${limit.toLocaleString('en-US')}): only JSON syntax and structure were checked. Raise the setting to check everything.`);
+    ctx.report('validation-limited', { start, end: start + 1 }, `This document has ${doc.text.length.toLocaleString('en-US')} characters, more than \`imageManifest.maxValidationSize\` (${limit.toLocaleString('en-US')}): only JSON syntax and structure were checked. Raise it (CLI: \`--max-validation-size\`) to check everything.`);
   }
   return capped(applyRuleSettings(ctx.results(), options.rules)).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
 }

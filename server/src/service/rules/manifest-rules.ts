@@ -35,7 +35,7 @@ export function checkManifest(ctx: RuleContext): void {
       const mediaType = member(layer, 'mediaType');
       if (mediaType?.type !== 'string') continue;
       const info = mediaTypeInfo(mediaType.value as string);
-      if (info?.role === 'layer' || info?.role === 'empty' || ctx.has('media-type-typo', mediaType) || ctx.has('media-type-role', mediaType)) continue;
+      if (info?.role === 'layer' || info?.role === 'empty' || ctx.has('media-type-typo', mediaType) || ctx.has('media-type-role', mediaType) || ctx.has('invalid-media-type', mediaType)) continue;
       if (info?.role !== 'artifact' && info !== undefined) continue;
       ctx.report('non-filesystem-layer', mediaType, `\`${mediaType.value as string}\` is not a filesystem layer${info ? ` (${info.description.replace(/\.$/, '')})` : ''}; runtimes cannot unpack it (e.g. \`ctr pull --all-platforms\` fails on attestation manifests).`);
     }

@@ -8,6 +8,9 @@ const MAX_SYNTAX_ERRORS = 100;
 
 export function checkSyntax(ctx: RuleContext): void {
   const { text, syntaxErrors } = ctx.doc;
+  if (ctx.doc.byteOrderMark) {
+    ctx.report('json-syntax', { start: 0, end: 1 }, 'The file starts with a byte order mark (U+FEFF): JSON must not have one (RFC 8259), and Go clients and registries refuse it. Save the file as UTF-8 without BOM.');
+  }
   for (const error of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
     const start = Math.min(error.offset, text.length);
     const end = Math.min(Math.max(start + error.length, start + (start < text.length ? 1 : 0)), text.length);
