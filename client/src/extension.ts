@@ -12,6 +12,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { DocumentDigestStatus } from './document-digest';
+import { warnWhenReformattingChangesDigest } from './reformat-warning';
 
 /** Also the prefix of the `imageManifest.trace.server` setting, which the client library reads. */
 const CLIENT_ID = 'imageManifest';
@@ -134,6 +135,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
 
   context.subscriptions.push(new DocumentDigestStatus(languageClient, outputChannel, isCandidate));
+  context.subscriptions.push(warnWhenReformattingChangesDigest(languageClient, isCandidate));
 
   try {
     await languageClient.start();
