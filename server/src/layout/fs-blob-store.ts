@@ -46,6 +46,14 @@ export interface VerificationStats {
 
 const ALGORITHM = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/;
 const ENCODED = /^[a-zA-Z0-9=_-]+$/;
+/** A blob's name in a `dir:` folder: the hex of its sha256 digest. */
+const DIR_BLOB = /^[a-f0-9]{64}$/;
+
+/**
+ * `oci`: an OCI image layout, blobs at `blobs/<algorithm>/<encoded>`. `dir`: a folder written by
+ * skopeo's `dir:` transport (`version`, `manifest.json`), blobs at `<hex>` for sha256 digests.
+ */
+export type LayoutFlavor = 'oci' | 'dir';
 
 /**
  * Blobs of an OCI image layout on disk. A digest becomes `blobs/<algorithm>/<encoded>` only when it
@@ -58,6 +66,7 @@ export class FileSystemBlobStore implements BlobStore {
   constructor(
     readonly root: string,
     private readonly options: LayoutOptions = {},
+    readonly flavor: LayoutFlavor = 'oci',
   ) {
     this.realRoot = fs.realpathSync(root);
     // Only a store that verifies has the method: the rules then know not to expect an answer.
@@ -71,7 +80,12 @@ export class FileSystemBlobStore implements BlobStore {
     const algorithm = digest.slice(0, colon);
     const encoded = digest.slice(colon + 1);
     if (!ALGORITHM.test(algorithm) || !ENCODED.test(encoded)) return undefined;
+    if (this.flavor === 'dir') return algorithm === 'sha256' && DIR_BLOB.test(encoded) ? path.join(this.root, encoded) : undefined;
     return path.join(this.root, 'blobs', algorithm, encoded);
+  }
+
+  blobName(digest: string): string {
+    return this.flavor === 'dir' ? digest.slice(digest.indexOf(':') + 1) : `blobs/${digest.replace(':', '/')}`;
   }
 
   /** A regular file inside the layout for `digest`, or why not. */
@@ -162,6 +176,17 @@ export class FileSystemBlobStore implements BlobStore {
    */
   list(limit: number): BlobListing {
     const entries: BlobListingEntry[] = [];
+    if (this.flavor === 'dir') {
+      for (const name of readNames(this.root)) {
+        if (!DIR_BLOB.test(name)) continue;
+        const digest = `sha256:${name}`;
+        const found = this.resolve(digest);
+        if (found === 'missing' || found === undefined) continue;
+        if (entries.length >= limit) return { entries, truncated: true };
+        entries.push({ digest, size: found.size, format: this.formatOf(digest, found) });
+      }
+      return { entries, truncated: false };
+    }
     const blobsDir = path.join(this.root, 'blobs');
     for (const algorithm of readNames(blobsDir)) {
       if (!ALGORITHM.test(algorithm)) continue;
@@ -305,6 +330,38 @@ function hasLayoutMarker(directory: string): boolean {
   return present;
 }
 
+const dirTransportByDirectory = new Map<string, boolean>();
+
+/**
+ * Whether `directory` was written by skopeo's `dir:` transport: a regular file `version` that
+ * starts with "Directory Transport Version", beside a `manifest.json`.
+ */
+export function isDirTransportFolder(directory: string): boolean {
+  let present = dirTransportByDirectory.get(directory);
+  if (present === undefined) {
+    present = false;
+    try {
+      if (fs.statSync(path.join(directory, 'manifest.json')).isFile()) {
+        const version = path.join(directory, 'version');
+        const fd = openRegularFile(version);
+        if (fd !== undefined) {
+          try {
+            const head = Buffer.alloc(64);
+            present = head.toString('utf8', 0, readAtMost(fd, head)).startsWith('Directory Transport Version');
+          } finally {
+            fs.closeSync(fd);
+          }
+        }
+      }
+    } catch {
+      present = false;
+    }
+    if (dirTransportByDirectory.size >= 1024) dirTransportByDirectory.delete(dirTransportByDirectory.keys().next().value as string);
+    dirTransportByDirectory.set(directory, present);
+  }
+  return present;
+}
+
 /** The folder holding `oci-layout` at or above `filePath`'s folder, if any (answers are cached). */
 export function findLayoutRoot(filePath: string): string | undefined {
   let current = path.dirname(path.resolve(filePath));
@@ -316,11 +373,25 @@ export function findLayoutRoot(filePath: string): string | undefined {
   }
 }
 
+/**
+ * The layout a file belongs to: the nearest OCI image layout above it, else the `dir:` folder it
+ * sits in directly (those folders are flat).
+ */
+export function findLayout(filePath: string): { root: string; flavor: LayoutFlavor } | undefined {
+  const oci = findLayoutRoot(filePath);
+  if (oci) return { root: oci, flavor: 'oci' };
+  const folder = path.dirname(path.resolve(filePath));
+  return isDirTransportFolder(folder) ? { root: folder, flavor: 'dir' } : undefined;
+}
+
 /** Forgets cached answers for `directory` and the layouts at or below it (files changed). */
 export function forgetLayoutCaches(directory: string): void {
   const resolved = path.resolve(directory);
   for (const key of [...markerByDirectory.keys()]) {
     if (key === resolved || key.startsWith(resolved + path.sep) || resolved.startsWith(key + path.sep)) markerByDirectory.delete(key);
+  }
+  for (const key of [...dirTransportByDirectory.keys()]) {
+    if (key === resolved || key.startsWith(resolved + path.sep) || resolved.startsWith(key + path.sep)) dirTransportByDirectory.delete(key);
   }
   for (const key of [...stores.keys()]) {
     const root = key.slice(0, key.indexOf('\0'));
@@ -363,19 +434,26 @@ function optionsKey(options: LayoutOptions): string {
  * a blob of the layout (`blobs/<algorithm>/<encoded>`) the digest its name claims.
  */
 export function layoutContextFor(filePath: string, options: LayoutOptions = {}): LayoutContext {
-  const root = findLayoutRoot(filePath);
-  if (!root) return { isLayoutIndex: false };
-  const key = `${root}\0${optionsKey(options)}`;
+  const layout = findLayout(filePath);
+  if (!layout) return { isLayoutIndex: false };
+  const { root, flavor } = layout;
+  const key = `${root}\0${flavor}\0${optionsKey(options)}`;
   let store = stores.get(key);
   if (!store) {
     try {
-      store = new FileSystemBlobStore(root, options);
+      store = new FileSystemBlobStore(root, options, flavor);
     } catch {
       return { isLayoutIndex: false };
     }
     stores.set(key, store);
   }
   const absolute = path.resolve(filePath);
+  if (flavor === 'dir') {
+    const context: LayoutContext = { isLayoutIndex: false, blobs: store, root };
+    const name = path.basename(absolute);
+    if (DIR_BLOB.test(name)) context.ownDigest = `sha256:${name}`;
+    return context;
+  }
   const isLayoutIndex = absolute === path.join(root, 'index.json');
   const context: LayoutContext = { isLayoutIndex, blobs: store, root };
   const relative = path.relative(path.join(root, 'blobs'), absolute).split(path.sep);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { BlobJobs } from '../layout/blob-jobs';
-import { findLayoutRoot, forgetLayoutCaches, layoutContextFor, type LayoutContext, type VerifyDigests } from '../layout/fs-blob-store';
+import { findLayout, forgetLayoutCaches, layoutContextFor, type LayoutContext, type VerifyDigests } from '../layout/fs-blob-store';
 
 export function filePathOf(uri: string): string | undefined {
   try {
@@ -44,7 +44,7 @@ export class LayoutContextProvider {
 
   /** The layout root of a file, if it is in one. */
   rootOf(file: string): string | undefined {
-    return findLayoutRoot(file);
+    return findLayout(file)?.root;
   }
 
   /** Drops what is known about layouts around `uri` (an `oci-layout` or blob changed). */

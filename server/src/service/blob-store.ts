@@ -10,6 +10,8 @@ export interface BlobStore {
    * the layout and is at most `maxBytes` long; undefined otherwise (missing blobs are allowed).
    */
   readText(digest: string, maxBytes: number): string | undefined;
+  /** Where the blob of `digest` lives, relative to the layout root, for messages (default `blobs/<algorithm>/<encoded>`). */
+  blobName?(digest: string): string;
   /** `missing` when the layout has no such blob; undefined when it cannot tell (not a regular file, outside the layout). */
   stat(digest: string): { size: number } | 'missing' | undefined;
   /** The first `bytes` bytes of the blob (fewer when it is shorter), for sniffing its format. */

@@ -71,7 +71,7 @@ function checkBlobPresence(ctx: RuleContext, ref: DescriptorRef, blobs: BlobStor
   const stat = blobs.stat(digest);
   if (stat === undefined) return false;
   if (stat === 'missing') {
-    ctx.report('blob-missing', digestNode, `The layout has no blob \`blobs/${digest.replace(':', '/')}\`; the spec allows layouts to leave blobs out, but this content cannot be read from here.`);
+    ctx.report('blob-missing', digestNode, `The layout has no blob \`${blobNameOf(blobs, digest)}\`; the spec allows layouts to leave blobs out, but this content cannot be read from here.`);
     return false;
   }
   checkDigest(ctx, digestNode, digest, blobs);
@@ -99,6 +99,10 @@ function checkBlobPresence(ctx: RuleContext, ref: DescriptorRef, blobs: BlobStor
   return false;
 }
 
+function blobNameOf(blobs: BlobStore, digest: string): string {
+  return blobs.blobName?.(digest) ?? `blobs/${digest.replace(':', '/')}`;
+}
+
 /**
  * The blob hashes to its digest. A store that hashes in the background answers `pending` for a
  * blob it has not read yet: nothing is said now, and the server validates again when it is done.
@@ -109,7 +113,7 @@ function checkDigest(ctx: RuleContext, digestNode: Node, digest: string, blobs: 
   ctx.report(
     'blob-digest-mismatch',
     digestNode,
-    `The blob \`blobs/${digest.replace(':', '/')}\` hashes to \`${status.actual ?? 'another digest'}\`, not to this digest: its content was changed, truncated or corrupted, and clients refuse it ("digest mismatch"). Restore the blob, or point the descriptor at the right content.`,
+    `The blob \`${blobNameOf(blobs, digest)}\` hashes to \`${status.actual ?? 'another digest'}\`, not to this digest: its content was changed, truncated or corrupted, and clients refuse it ("digest mismatch"). Restore the blob, or point the descriptor at the right content.`,
   );
 }
 
