@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliThroughput } from './lib/cli-bench.mjs';
+import { hashThroughput } from './lib/hash-bench.mjs';
 import { applyEdit, fixtureFiles, generatedInputs, oneCharEdit } from './lib/inputs.mjs';
 import { SCHEMA_PACKAGE, createJsonLanguageService, findSchemaDirectory, packageVersion } from './lib/json-ls.mjs';
 import { completionAndHover, editToDiagnostics, memoryAfterOpening, startToFirstDiagnostics } from './lib/lsp-bench.mjs';
@@ -24,16 +25,21 @@ const { parseTree } = require('jsonc-parser');
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log(`usage: npm run bench [-- --quick] [-- --only=docs,lsp,cli] [-- --out=FILE]
+  console.log(`usage: npm run bench [-- --quick] [-- --only=docs,lsp,cli,hash] [-- --hash] [-- --out=FILE]
 
   --quick      a fast subset: no 50 MB document, fewer runs and edits, one CLI run
-  --only=LIST  run only these sections: docs (in-process validation), lsp, cli
+  --only=LIST  run only these sections: docs (in-process validation), lsp, cli, hash
+  --hash       also measure blob hashing on a generated 1 GB file against sha256sum (not in the
+               default run; --hash-mb=N for another size; the file is deleted afterwards)
   --out=FILE   where to write the results (default bench/results.json)`);
   process.exit(0);
 }
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
 const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['docs', 'lsp', 'cli']);
+if (argv.includes('--hash')) only.add('hash');
+const hashMbArg = argv.find((a) => a.startsWith('--hash-mb='));
+const HASH_BYTES = (hashMbArg ? Number(hashMbArg.slice('--hash-mb='.length)) : 1000) * 1e6;
 const outArg = argv.find((a) => a.startsWith('--out='));
 const OUT = outArg ? path.resolve(outArg.slice('--out='.length)) : path.join(REPO_ROOT, 'bench', 'results.json');
 
@@ -324,6 +330,10 @@ async function main() {
     log('CLI: generating 10,000 manifests and checking them…');
     results.cli = await cliThroughput(REPO_ROOT, { count: 10_000, runs: quick ? 1 : 3 });
   }
+  if (only.has('hash')) {
+    const analysis = require('image-manifest-language-server/out/layout/blob-analysis');
+    results.hash = await hashThroughput(analysis, { sizeBytes: HASH_BYTES, runs: quick ? 1 : 3, log });
+  }
   if (results.documents) {
     results.growth = { index: growth(results.documents, 'index'), manifest: growth(results.documents, 'manifest') };
   }
@@ -517,6 +527,21 @@ function report(results) {
     out.push(
       `\nCLI: image-manifest check --format json on ${cli.files.toLocaleString('en-US')} manifests (${bytes(cli.bytes)}): ${ms(cli.medianMs)} ms median of ${cli.runs} → ${Math.round(cli.filesPerSecond).toLocaleString('en-US')} files/s ` +
         `(${Math.round(cli.filesPerSecondExcludingStartup).toLocaleString('en-US')} files/s without the ${ms(cli.oneFileRunMs)} ms of a one-file run; ${cli.filesChecked} files reported, exit ${cli.exitCode})`,
+    );
+  }
+  const hash = results.hash;
+  if (hash?.skipped) out.push(`\nHashing: skipped: ${hash.skipped}`);
+  else if (hash) {
+    out.push(`\nHashing a ${bytes(hash.bytes)} file (sha256, warm page cache, median of ${hash.runs})\n`);
+    out.push(
+      table(
+        ['hasher', 'median ms', 'MB/s', 'vs sha256sum'],
+        [
+          ['ours, streamed (hashFile: the server\'s worker)', ms(hash.streamed.medianMs), hash.streamed.mbPerSecond.toFixed(0), ratio(hash.streamedVsSha256sum)],
+          ['ours, synchronous (hashFileSync: the CLI)', ms(hash.sync.medianMs), hash.sync.mbPerSecond.toFixed(0), ratio(hash.syncVsSha256sum)],
+          ['sha256sum', ms(hash.sha256sum.medianMs), hash.sha256sum.mbPerSecond.toFixed(0), '1.0×'],
+        ],
+      ),
     );
   }
   if (results.targets?.length) {
