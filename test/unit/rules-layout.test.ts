@@ -82,7 +82,27 @@ const verifyingStore = new InMemoryBlobStore(
 );
 const verifying = { context: { blobs: verifyingStore } };
 
+/** A store whose blob for layer B's digest is a FIFO: it exists, but is never read. */
+const fifoStore: InMemoryBlobStore & { unreadableReason(digest: string): string | undefined } = Object.assign(
+  new InMemoryBlobStore(new Map<string, Buffer | string>([[sha256(amd64Config), amd64Config], [sha256(layerA), layerA], [sha256(layerC), layerC]])),
+  {
+    unreadableReason: (digest: string) => (digest === sha256(layerB) ? 'a FIFO (named pipe)' : undefined),
+  },
+);
+const originalStat = fifoStore.stat.bind(fifoStore);
+fifoStore.stat = ((digest: string) => (digest === sha256(layerB) ? undefined : originalStat(digest))) as typeof fifoStore.stat;
+
 export const CASES: RuleCase[] = [
+  {
+    // image-layout.md: blobs are files under blobs/<alg>/<encoded>; one that is a FIFO or a link out is never read.
+    name: 'a layer blob that is a FIFO',
+    code: 'blob-unreadable',
+    severity: 'warning',
+    bad: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerB)),
+    good: layoutManifest(desc(MT.ociLayerGzip, layerA), desc(MT.ociLayerGzip, layerC)),
+    where: [{ path: '$.layers[1].digest', text: JSON.stringify(sha256(layerB)) }],
+    options: { context: { blobs: fifoStore } },
+  },
   {
     // image-layout.md: blobs MAY be missing (fulfilled by an external store): information only.
     name: 'a layer blob the layout does not have',

@@ -219,6 +219,31 @@ export class FileSystemBlobStore implements BlobStore {
     return found === 'missing' || found === undefined ? found : { size: found.size };
   }
 
+  /** Why a blob path exists but is not read; lstat and stat only, so a FIFO is never opened. */
+  unreadableReason(digest: string): string | undefined {
+    const file = this.blobPath(digest);
+    if (!file || this.resolve(digest) !== undefined) return undefined;
+    try {
+      if (fs.lstatSync(file).isSymbolicLink()) {
+        let real: string;
+        try {
+          real = fs.realpathSync(file);
+        } catch {
+          return 'a symbolic link that cannot be resolved';
+        }
+        if (!real.startsWith(this.realRoot + path.sep)) return 'a symbolic link to outside the layout';
+      }
+      const stat = fs.statSync(file);
+      if (stat.isFIFO()) return 'a FIFO (named pipe)';
+      if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+      if (stat.isDirectory()) return 'a directory';
+      if (stat.isSocket()) return 'a socket';
+      return 'not a regular file';
+    } catch {
+      return undefined;
+    }
+  }
+
   head(digest: string, bytes: number): Uint8Array | undefined {
     const found = this.resolve(digest);
     if (found === 'missing' || found === undefined) return undefined;

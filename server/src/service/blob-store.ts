@@ -14,6 +14,8 @@ export interface BlobStore {
   blobName?(digest: string): string;
   /** `missing` when the layout has no such blob; undefined when it cannot tell (not a regular file, outside the layout). */
   stat(digest: string): { size: number } | 'missing' | undefined;
+  /** When `stat` cannot tell: why the blob is not read (a symlink out of the layout, a FIFO, …). */
+  unreadableReason?(digest: string): string | undefined;
   /** The first `bytes` bytes of the blob (fewer when it is shorter), for sniffing its format. */
   head(digest: string, bytes: number): Uint8Array | undefined;
   /**

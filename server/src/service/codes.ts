@@ -75,6 +75,7 @@ export const DIAGNOSTIC_CODES = {
   // Across the documents of an OCI image layout
   'layout-media-type-mismatch': { severity: 'error', summary: 'A descriptor\'s `mediaType` differs from the media type of the blob it points to.', href: `${IS}/descriptor.md#properties` },
   'blob-missing': { severity: 'information', summary: 'The layout has no blob for this digest (allowed: layouts may leave blobs out).', href: `${IS}/image-layout.md#blobs` },
+  'blob-unreadable': { severity: 'warning', summary: 'The blob for this digest is not a regular file inside the layout (a symlink out of it, a FIFO, a device, a directory); it is not read.', href: `${IS}/image-layout.md#blobs` },
   'blob-size-mismatch': { severity: 'error', summary: 'The blob in the layout has a different size than the descriptor says.', href: `${IS}/descriptor.md#properties` },
   'blob-digest-mismatch': { severity: 'error', summary: 'The blob\'s content hashes to another digest than the one naming it (a changed, truncated or corrupt blob); clients refuse it. Checked per `imageManifest.layout.verifyDigests`.', href: `${IS}/descriptor.md#digests` },
   'blob-content-mismatch': { severity: 'error', summary: 'The blob\'s content is not what the descriptor\'s media type says (e.g. zstd data declared as gzip, a tarball declared as JSON).', href: `${IS}/descriptor.md#properties` },

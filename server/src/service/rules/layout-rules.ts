@@ -69,7 +69,13 @@ function checkBlobPresence(ctx: RuleContext, ref: DescriptorRef, blobs: BlobStor
   const digest = digestNode?.type === 'string' ? (digestNode.value as string) : undefined;
   if (!digestNode || !digest || !isValidDigest(digest)) return false;
   const stat = blobs.stat(digest);
-  if (stat === undefined) return false;
+  if (stat === undefined) {
+    const why = blobs.unreadableReason?.(digest);
+    if (why) {
+      ctx.report('blob-unreadable', digestNode, `The layout's \`${blobNameOf(blobs, digest)}\` is ${why}, not a regular file inside the layout, so it is never read: nothing can be verified about this content, and tools that follow it may read outside the layout or hang.`);
+    }
+    return false;
+  }
   if (stat === 'missing') {
     ctx.report('blob-missing', digestNode, `The layout has no blob \`${blobNameOf(blobs, digest)}\`; the spec allows layouts to leave blobs out, but this content cannot be read from here.`);
     return false;
