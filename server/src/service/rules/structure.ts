@@ -28,24 +28,15 @@ function pointerSegments(pointer: string): Array<string | number> {
     .map((segment) => (/^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : segment));
 }
 
-function memberName(node: Node): string {
+/** How to name a node in a message: its key, `owner[i]` for an array entry, else the document. */
+function nameOf(node: Node): string {
   const key = keyOf(node);
   if (key) return `\`${String(key.value)}\``;
   const parent = node.parent;
   if (parent?.type === 'array') {
     const owner = keyOf(parent);
-    return `${owner ? `\`${String(owner.value)}\`` : 'the array'} entry ${parent.children?.indexOf(node) ?? 0}`;
-  }
-  return 'the document';
-}
-
-function describeContainer(node: Node): string {
-  const key = keyOf(node);
-  if (key) return `\`${String(key.value)}\``;
-  const parent = node.parent;
-  if (parent?.type === 'array') {
-    const owner = keyOf(parent);
-    return `${owner ? `\`${String(owner.value)}[${parent.children?.indexOf(node) ?? 0}]\`` : 'this entry'}`;
+    const index = parent.children?.indexOf(node) ?? 0;
+    return owner ? `\`${String(owner.value)}[${index}]\`` : `entry ${index}`;
   }
   return 'the document';
 }
@@ -89,7 +80,7 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
       const fixes = known
         ? [{ title: `Add "${missing}": ${known.value}`, ...insertPropertyEdit(ctx.doc.text, node, missing, known.value, detectTextStyle(ctx.doc.text), known.after) }]
         : undefined;
-      ctx.report('missing-property', anchorRange(node), `Required property \`${missing}\` is missing from ${describeContainer(node)}.`, fixes);
+      ctx.report('missing-property', anchorRange(node), `Required property \`${missing}\` is missing from ${nameOf(node)}.`, fixes);
       return;
     }
     case 'type': {
@@ -98,7 +89,7 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
         .map((type) => TYPE_NAMES[type] ?? type)
         .join(' or ');
       const got = jsonTypeOf(node);
-      let message = `${memberName(node)} must be ${expected}, not ${got}`;
+      let message = `${nameOf(node)} must be ${expected}, not ${got}`;
       const fixes = [];
       if (node.type === 'null') {
         message += REQUIRED_MEMBERS.has(String(keyOf(node)?.value)) ? '.' : ': omit the member instead of setting it to `null`.';
@@ -119,13 +110,13 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
       ctx.report(
         'invalid-value',
         node,
-        `${memberName(node)} must be ${allowed.map((value) => show(value)).join(' or ')}, not ${show(valueOf(node))}.`,
+        `${nameOf(node)} must be ${allowed.map((value) => show(value)).join(' or ')}, not ${show(valueOf(node))}.`,
         allowed.length === 1 ? [replaceValue(`Set ${show(allowed[0])}`, node, allowed[0])] : undefined,
       );
       return;
     }
     case 'minimum':
-      ctx.report('invalid-size', node, `${memberName(node)} must not be negative (got ${show(valueOf(node))}).`);
+      ctx.report('invalid-size', node, `${nameOf(node)} must not be negative (got ${show(valueOf(node))}).`);
       return;
     default:
       return;
