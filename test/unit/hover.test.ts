@@ -92,6 +92,13 @@ describe('hover on the real 12-layer umoci manifest', () => {
     assert.match(markdown, /Must be `2`/, 'the member’s description from the schema');
   });
 
+  test('the "config" key itself: the config descriptor, not the document', () => {
+    const markdown = hoverAt(text, '"config"');
+    assert.match(markdown, /\*\*Config\*\*/);
+    assert.ok(markdown.includes(`(${grouped(blobBytes(UMOCI, manifest.config.digest))} bytes)`), markdown);
+    assert.doesNotMatch(markdown, /- 12 layers/);
+  });
+
   test('a mediaType value: what it is and which spec defines it', () => {
     const markdown = hoverAt(text, 'application/vnd.oci.image.layer.v1.tar+gzip', 4);
     assert.match(markdown, /Layer 5 of 12/);

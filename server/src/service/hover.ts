@@ -87,8 +87,9 @@ function keyHover(parsed: ParsedDocument, path: JSONPath, env: HoverEnvironment)
   }
   const description = descriptionAtPath(parsed.detection, path);
   const memberLine = `**\`${key}\`**${description ? `: ${description}` : ''}`;
-  if (path.length === 1) return `${memberLine}\n\n---\n\n${documentSummary(parsed)}`;
   const descriptor = descriptorForPath(parsed, path);
+  // `"config"` and `"subject"` are root members, but what a user hovers them for is the descriptor.
+  if (path.length === 1 && !descriptor) return `${memberLine}\n\n---\n\n${documentSummary(parsed)}`;
   if (descriptor) {
     // The descriptor's own key (`"config": {`) or one of its members
     const own = descriptor.path.length === path.length;
@@ -130,7 +131,7 @@ function valueHover(parsed: ParsedDocument, path: JSONPath, node: Node, env: Hov
     const platformField = platformFieldAt(parsed, path);
     if (platformField) return heading + platformValueHover(parsed, platformField, value, path);
   }
-  if (path.length === 1) {
+  if (path.length === 1 && !descriptor) {
     const description = descriptionAtPath(parsed.detection, path);
     return `${description ? `**\`${key}\`**: ${description}\n\n---\n\n` : ''}${documentSummary(parsed)}`;
   }
