@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseDocument, validateDocument, type ManifestDiagnostic } from 'image-manifest-language-server';
 import { findLayout, layoutContextFor, type LayoutOptions } from 'image-manifest-language-server/out/layout/fs-blob-store';
+import { findReferences } from 'image-manifest-language-server/out/layout/references';
 import { copyFixtureLayout, sha256Of, tempDir } from '../helpers/layouts';
 import { REPO_ROOT } from '../helpers/paths';
 
@@ -145,6 +146,17 @@ describe('dir: transport folders', () => {
     }
     fs.mkdirSync(path.join(root, 'd'.repeat(64)));
     assert.equal(blobs.stat(`sha256:${'d'.repeat(64)}`), undefined);
+  });
+
+  it('find references searches manifest.json, the document that names the blobs', async () => {
+    const { root, manifestFile, text, config, layer } = folder();
+    const blobs = layoutContextFor(manifestFile, ALWAYS).blobs!;
+    for (const d of [config, layer]) {
+      const result = await findReferences(root, blobs, d.digest, () => undefined);
+      assert.deepEqual(result.found.map((f) => f.file), [manifestFile]);
+      const at = text.indexOf(`"${d.digest}"`) + 1;
+      assert.deepEqual(result.found[0].ranges, [{ start: at, end: at + d.digest.length }]);
+    }
   });
 
   it('a folder whose version file says something else, or that has no manifest.json, is no dir: folder', () => {

@@ -1,6 +1,6 @@
 /**
- * Find references across an OCI image layout: which documents of the layout (its `index.json` and
- * its JSON blobs) name a digest. Bounded in files, bytes and time; open documents are searched in
+ * Find references across an OCI image layout or a skopeo `dir:` folder: which documents (the
+ * layout's `index.json` or the folder's `manifest.json`, and the JSON blobs) name a digest. Bounded in files, bytes and time; open documents are searched in
  * their editor text instead of the file.
  */
 import * as fs from 'node:fs';
@@ -63,8 +63,10 @@ export async function findReferences(
     if (ranges.length) found.push({ file, text, ranges });
   };
 
-  const index = path.join(root, 'index.json');
-  search(index, openText(index) ?? readIndex(root, limits.maxFileBytes));
+  for (const name of topLevelDocuments(root, store.flavor)) {
+    const file = path.join(root, name);
+    search(file, openText(file) ?? readTopLevelFile(root, name, limits.maxFileBytes));
+  }
 
   const listing = store.list(limits.maxFiles);
   if (listing.truncated) truncated = true;
@@ -88,9 +90,24 @@ export async function findReferences(
   return { found, truncated };
 }
 
-/** `index.json` when it is a regular file inside the layout. */
-function readIndex(root: string, maxBytes: number): string | undefined {
-  const file = path.join(root, 'index.json');
+/**
+ * The documents beside the blobs: an OCI layout's `index.json`; in a skopeo `dir:` folder the
+ * `manifest.json` (and, for a copy with `--all`, each instance's `<hex>.manifest.json`).
+ */
+function topLevelDocuments(root: string, flavor: FileSystemBlobStore['flavor']): string[] {
+  if (flavor === 'oci') return ['index.json'];
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name === 'manifest.json' || /^[a-f0-9]{64}\.manifest\.json$/.test(name)).sort();
+}
+
+/** A file directly in the layout's folder, when it is a regular file inside it. */
+function readTopLevelFile(root: string, name: string, maxBytes: number): string | undefined {
+  const file = path.join(root, name);
   try {
     const real = fs.realpathSync(file);
     if (path.dirname(real) !== fs.realpathSync(root)) return undefined;
