@@ -7,6 +7,7 @@ export { getCompletions, type CompletionItem, type CompletionItemKind, type Comp
 export { documentDigest, formatDocumentDigest, type DocumentDigest } from '../document-digest';
 export { getHover, type HoverOptions, type HoverResult } from '../hover';
 export { digestAtOffset, findDigestValues, type DigestValue } from '../digest-links';
+export { childLinks, type ChildEndpoint, type ChildLink } from '../child-links';
 export { getInlayHints, type InlayHint } from '../inlay-hints';
 export { getDocumentSymbols, type DocumentSymbol, type SymbolKindName } from '../symbols';
 export { CODE_ACTION_KINDS, conversionEdits, getCodeActions, kindMatches, quickFixesFor, type CodeAction } from '../code-actions';
