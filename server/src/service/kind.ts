@@ -47,7 +47,10 @@ export function detectKind(root: Node | undefined): KindDetection {
   if (
     mediaType === DOCKER_SCHEMA1 ||
     mediaType === DOCKER_SCHEMA1_SIGNED ||
-    (version === 1 && (hasMember(root, 'fsLayers') || (hasMember(root, 'history') && hasMember(root, 'name'))))
+    (version === 1 && (hasMember(root, 'fsLayers') || (hasMember(root, 'history') && hasMember(root, 'name')))) ||
+    // A schema 1 body whose version was edited (moby's validate_manifest/bad_manifest): it is still
+    // schema 1 by shape, and the wrong version is what to report, not "not a manifest".
+    (schemaVersion !== undefined && !hasManifests && !hasImageParts && isArray(member(root, 'fsLayers')))
   ) {
     return { kind: 'docker-schema1' };
   }
