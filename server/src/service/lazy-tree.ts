@@ -308,7 +308,105 @@ export function prescan(text: string, limit: number): Prescan {
   return { depth, keys, unusualNumbers };
 }
 
-/** Number of object keys in a parsed value (iterative: values may be deep). */
+/** What `scanParsed` found: whether keys were lost to duplicates, and unusual number tokens. */
+export interface ParsedScan {
+  duplicateKeys: boolean;
+  unusualNumbers: boolean;
+}
+
+// Counters of one `scanParsed` call (module-level: the walk allocates nothing).
+let walkKeys = 0;
+let walkColons = 0;
+let walkArrayNumber = false;
+
+function countColons(s: string, from: number): number {
+  let n = 0;
+  for (let i = from; i >= 0; i = s.indexOf(':', i + 1)) n++;
+  return n;
+}
+
+/** Keys, and colons inside keys and strings; false when nesting exceeds `limit`. */
+function walkParsed(value: object, depth: number, limit: number): boolean {
+  if (depth > limit) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') {
+        const colon = item.indexOf(':');
+        if (colon >= 0) walkColons += countColons(item, colon);
+      } else if (typeof item === 'number') {
+        walkArrayNumber = true;
+      } else if (item !== null && typeof item === 'object' && !walkParsed(item, depth + 1, limit)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  for (const key in value) {
+    walkKeys++;
+    const keyColon = key.indexOf(':');
+    if (keyColon >= 0) walkColons += countColons(key, keyColon);
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') {
+      const colon = item.indexOf(':');
+      if (colon >= 0) walkColons += countColons(item, colon);
+    } else if (item !== null && typeof item === 'object' && !walkParsed(item, depth + 1, limit)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * What `prescan` tells, for text that `JSON.parse` accepted, found without reading every
+ * character: the parsed value is walked once, and the text only at its colons.
+ *
+ * - Keys: every member has exactly one colon outside strings, so the text's colons minus those
+ *   inside keys and strings (counted on the parsed value) is the number of members in the text;
+ *   it exceeds the value's key count exactly when duplicate keys were dropped (a dropped member
+ *   takes its key, and the colons of its strings, with it).
+ * - Numbers: a member's number token follows its colon; the token is read there.
+ *
+ * Returns undefined when it cannot tell cheaply and exactly (nesting deeper than `limit`, a number
+ * inside an array, a `\u003a`-style escape that would hide a colon, a primitive root): the caller
+ * then runs `prescan`.
+ */
+export function scanParsed(text: string, value: unknown, limit: number): ParsedScan | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  walkKeys = 0;
+  walkColons = 0;
+  walkArrayNumber = false;
+  if (!walkParsed(value, 1, limit) || walkArrayNumber) return undefined;
+  if (text.includes('\\u003')) return undefined;
+  let colons = 0;
+  let unusualNumbers = false;
+  const n = text.length;
+  let i = text.indexOf(':');
+  while (i >= 0) {
+    colons++;
+    let j = i + 1;
+    let ch = text.charCodeAt(j);
+    while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = text.charCodeAt(++j);
+    if (!((ch >= 48 && ch <= 57) || ch === 45)) {
+      i = text.indexOf(':', i + 1);
+      continue;
+    }
+    // A number token, or (inside a string) something that starts like one.
+    const start = j;
+    let odd = false;
+    for (;;) {
+      if (ch === 46 || ch === 101 || ch === 69) odd = true;
+      else if (!((ch >= 48 && ch <= 57) || ch === 45 || ch === 43)) break;
+      ch = text.charCodeAt(++j);
+    }
+    // Only a token that ends like one counts (inside a string this errs towards "unusual").
+    if ((odd || j - start >= 16) && (j >= n || isWhitespace(ch) || ch === 44 || ch === 125 || ch === 93)) unusualNumbers = true;
+    i = text.indexOf(':', j);
+  }
+  return { duplicateKeys: colons - walkColons !== walkKeys, unusualNumbers };
+}
+
+
 /** Member names of an object node, without making nodes for them when the tree is lazy. */
 export function memberKeys(node: Node | undefined): string[] {
   if (node instanceof LazyNode) return node.type === 'object' ? Object.keys(node.raw as object) : [];
@@ -316,6 +414,7 @@ export function memberKeys(node: Node | undefined): string[] {
   return node.children.map((property) => String(property.children?.[0]?.value));
 }
 
+/** Number of object keys in a parsed value (iterative: values may be deep). */
 export function countKeys(value: unknown): number {
   let count = 0;
   const stack: unknown[] = [value];

@@ -1,6 +1,6 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { detectKind, type KindDetection } from './kind';
-import { LazyNode, countKeys, prescan } from './lazy-tree';
+import { LazyNode, countKeys, prescan, scanParsed } from './lazy-tree';
 
 /** One parse of one document version; every feature of the service works from this. */
 export interface ParsedDocument {
@@ -29,21 +29,29 @@ export function parseDocument(text: string): ParsedDocument {
 }
 
 function parseText(text: string): ParsedDocument {
+  // JSON.parse does not recurse, so it may come first; the tree and the rules do, hence the depth checks.
+  const value = strictParse(text);
+  if (value !== undefined) {
+    // The common case, valid JSON: depth, duplicate keys and number tokens without a full text scan.
+    const quick = scanParsed(text, value.result, MAX_DEPTH);
+    if (quick && !quick.duplicateKeys) return lazyDocument(text, value.result, !quick.unusualNumbers);
+  }
   const scan = prescan(text, MAX_DEPTH);
   if (scan.tooDeepAt !== undefined) {
     return { text, root: undefined, syntaxErrors: [], detection: { kind: 'unknown' }, tooDeep: { depth: scan.depth, offset: scan.tooDeepAt }, plainNumbers: false };
   }
-  const value = strictParse(text);
   // Duplicate keys vanish in JSON.parse: only when none were lost is the lazy tree faithful.
-  if (value !== undefined && countKeys(value.result) === scan.keys) {
-    const root = new LazyNode(text, typeOfValue(value.result), value.result, undefined);
-    return { text, root, syntaxErrors: [], detection: detectKind(root), value: value.result, plainNumbers: !scan.unusualNumbers };
-  }
+  if (value !== undefined && countKeys(value.result) === scan.keys) return lazyDocument(text, value.result, !scan.unusualNumbers);
   const syntaxErrors: ParseError[] = [];
   // Manifests are strict JSON: comments and trailing commas are reported, not tolerated.
   const root = parseTree(text, syntaxErrors, { disallowComments: true, allowTrailingComma: false });
   if (root) clampToText(root, text.length);
   return { text, root, syntaxErrors, detection: detectKind(root), plainNumbers: false };
+}
+
+function lazyDocument(text: string, value: unknown, plainNumbers: boolean): ParsedDocument {
+  const root = new LazyNode(text, typeOfValue(value), value, undefined);
+  return { text, root, syntaxErrors: [], detection: detectKind(root), value, plainNumbers };
 }
 
 /** jsonc-parser lets a container cut off by an unterminated comment end past the text. */
