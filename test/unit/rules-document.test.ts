@@ -296,6 +296,23 @@ export const CASES: RuleCase[] = [
     good: json(dockerList()),
     where: [{ path: '$.digest', text: ['"digest"', JSON.stringify(fakeDigest('self'))] }],
   },
+  // Tool output users open expecting a manifest: one note saying where the manifest is.
+  {
+    name: '`docker manifest inspect -v` output',
+    code: 'tool-output',
+    severity: 'information',
+    bad: json({ Ref: 'example.com/app:1', Descriptor: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: fakeDigest('m'), size: 528 }, Raw: 'e30=', SchemaV2Manifest: { schemaVersion: 2 } }),
+    good: json({ Ref: 'example.com/app:1', Note: 'some other JSON' }),
+    where: [{ path: '$', text: '{' }],
+  },
+  {
+    name: '`skopeo inspect` output',
+    code: 'tool-output',
+    severity: 'information',
+    bad: json({ Name: 'example.com/app', Digest: fakeDigest('m'), RepoTags: ['1'], Architecture: 'amd64', Os: 'linux', Layers: [fakeDigest('l')] }),
+    good: json({ Name: 'app', Digest: fakeDigest('m'), Architecture: 'amd64' }),
+    where: [{ path: '$', text: '{' }],
+  },
 ];
 
 if (require.main === module) {

@@ -11,6 +11,7 @@ import { checkNearMissProperties } from './rules/near-miss';
 import { checkIndexPlatforms } from './rules/platform-rules';
 import { checkStructure } from './rules/structure';
 import { checkDuplicateKeys, checkSyntax } from './rules/syntax';
+import { recognizeToolOutput } from './tool-output';
 import type { ManifestDiagnostic, RuleSetting, ValidationOptions } from './types';
 
 /** Checked whatever the size: what the document is, whether it parses, and its structure. */
@@ -42,7 +43,7 @@ const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
  */
 export function validateDocument(doc: ParsedDocument, options: ValidationOptions = {}): ManifestDiagnostic[] {
   if (doc.tooDeep) return tooDeepDiagnostics(doc, options);
-  if (doc.detection.kind === 'unknown' || !doc.root) return [];
+  if (doc.detection.kind === 'unknown' || !doc.root) return toolOutputDiagnostics(doc, options);
   const ctx = new RuleContext(doc, options.context);
   const limit = options.maxValidationSize ?? DEFAULT_MAX_VALIDATION_SIZE;
   const limited = doc.text.length > limit;
@@ -92,6 +93,21 @@ function tooDeepDiagnostics(doc: ParsedDocument, options: ValidationOptions): Ma
     message: `The document nests more than ${MAX_DEPTH} levels deep (${depth} here); no manifest does, so it is not validated further.`,
     range: { start: offset, end: offset + 1 },
     href: DIAGNOSTIC_CODES['json-syntax'].href,
+  };
+  return applyRuleSettings([diagnostic], options.rules);
+}
+
+/** One note on JSON a tool printed about an image; nothing at all on other JSON. */
+function toolOutputDiagnostics(doc: ParsedDocument, options: ValidationOptions): ManifestDiagnostic[] {
+  const output = doc.syntaxErrors.length === 0 ? recognizeToolOutput(doc.root) : undefined;
+  if (!output || !doc.root) return [];
+  const start = doc.root.offset;
+  const diagnostic: ManifestDiagnostic = {
+    code: 'tool-output',
+    severity: DIAGNOSTIC_CODES['tool-output'].severity,
+    message: `This is ${output.tool} output, not a manifest, so it is not validated. ${output.advice}`,
+    range: { start, end: start + 1 },
+    href: DIAGNOSTIC_CODES['tool-output'].href,
   };
   return applyRuleSettings([diagnostic], options.rules);
 }
