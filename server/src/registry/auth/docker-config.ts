@@ -1,0 +1,229 @@
+/**
+ * Credentials the way the docker CLI finds them: `config.json` in `$DOCKER_CONFIG` (else
+ * `~/.docker`); `credHelpers[<host>]`, else `credsStore`, names a `docker-credential-<name>` program
+ * asked with `get` and the server URL on stdin; otherwise the `auths` entry for the host (`auth` =
+ * base64 of user:password, or `username`/`password`, or `identitytoken`). Docker Hub's key is
+ * `https://index.docker.io/v1/`. Nothing is ever written, cached on disk or logged.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RegistryError } from '../http';
+
+/** Docker Hub's key in config.json and for credential helpers. */
+export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+
+export type Credentials =
+  | { readonly kind: 'basic'; readonly username: string; readonly password: string; readonly source: string }
+  /** An identity (refresh) token: only usable in the bearer-token flow. */
+  | { readonly kind: 'identity-token'; readonly username?: string; readonly identityToken: string; readonly source: string };
+
+interface AuthEntry {
+  auth?: unknown;
+  username?: unknown;
+  password?: unknown;
+  identitytoken?: unknown;
+}
+
+export interface DockerConfig {
+  readonly file: string;
+  readonly auths: Readonly<Record<string, AuthEntry>>;
+  readonly credsStore?: string;
+  readonly credHelpers: Readonly<Record<string, string>>;
+}
+
+/** `$DOCKER_CONFIG`, else `~/.docker`. */
+export function defaultDockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : path.join(os.homedir(), '.docker');
+}
+
+/** The parsed config.json, or undefined when there is none. A broken file is an error that says where. */
+export function readDockerConfig(dir: string): DockerConfig | undefined {
+  const file = path.join(dir, 'config.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new RegistryError('unauthorized', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RegistryError('unauthorized', `${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const config = (typeof value === 'object' && value !== null ? value : {}) as { auths?: unknown; credsStore?: unknown; credHelpers?: unknown };
+  const auths = typeof config.auths === 'object' && config.auths !== null ? (config.auths as Record<string, AuthEntry>) : {};
+  const credHelpers: Record<string, string> = {};
+  if (typeof config.credHelpers === 'object' && config.credHelpers !== null) {
+    for (const [key, helper] of Object.entries(config.credHelpers)) if (typeof helper === 'string' && helper !== '') credHelpers[key] = helper;
+  }
+  const result: { file: string; auths: Record<string, AuthEntry>; credHelpers: Record<string, string>; credsStore?: string } = { file, auths, credHelpers };
+  if (typeof config.credsStore === 'string' && config.credsStore !== '') result.credsStore = config.credsStore;
+  return result;
+}
+
+/** Docker's `ConvertToHostname`: the key without scheme and without path. */
+export function keyHostname(key: string): string {
+  let host = key.replace(/^https?:\/\//i, '');
+  const slash = host.indexOf('/');
+  if (slash !== -1) host = host.slice(0, slash);
+  return host;
+}
+
+/** The key docker uses for a registry: the Hub's v1 URL, else the host as written in the reference. */
+export function authKeyFor(registry: string): string {
+  return DOCKER_HUB_HOSTS.has(registry) ? DOCKER_HUB_AUTH_KEY : registry;
+}
+
+function matchesRegistry(key: string, registry: string): boolean {
+  const host = keyHostname(key);
+  if (DOCKER_HUB_HOSTS.has(registry)) return DOCKER_HUB_HOSTS.has(host);
+  return host === registry;
+}
+
+/** The `auths` entry for a registry: the exact key first, then any key whose hostname matches. */
+function findAuthEntry(config: DockerConfig, registry: string): { key: string; entry: AuthEntry } | undefined {
+  const key = authKeyFor(registry);
+  if (Object.prototype.hasOwnProperty.call(config.auths, key)) return { key, entry: config.auths[key] };
+  for (const [candidate, entry] of Object.entries(config.auths)) {
+    if (typeof entry === 'object' && entry !== null && matchesRegistry(candidate, registry)) return { key: candidate, entry };
+  }
+  return undefined;
+}
+
+function entryCredentials(entry: AuthEntry, source: string): Credentials | undefined {
+  let username = typeof entry.username === 'string' ? entry.username : '';
+  let password = typeof entry.password === 'string' ? entry.password : '';
+  if (typeof entry.auth === 'string' && entry.auth !== '') {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw new RegistryError('unauthorized', `the "auth" value of ${source} is not base64 of user:password`);
+    username = decoded.slice(0, colon);
+    password = decoded.slice(colon + 1);
+  }
+  if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
+    return username !== '' ? { kind: 'identity-token', username, identityToken: entry.identitytoken, source } : { kind: 'identity-token', identityToken: entry.identitytoken, source };
+  }
+  if (username === '' && password === '') return undefined;
+  return { kind: 'basic', username, password, source };
+}
+
+export interface CredentialLookup {
+  /** config.json's folder; default `$DOCKER_CONFIG` or `~/.docker`. */
+  readonly dockerConfigDir?: string;
+  /** For a credential helper; default 30 s. */
+  readonly timeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** Where docker would look (for messages): the config file and, if any, the helper. */
+export function describeCredentialSources(registry: string, lookup: CredentialLookup = {}): string {
+  const dir = lookup.dockerConfigDir ?? defaultDockerConfigDir();
+  let config: DockerConfig | undefined;
+  try {
+    config = readDockerConfig(dir);
+  } catch {
+    config = undefined;
+  }
+  const file = path.join(dir, 'config.json');
+  if (!config) return `${file} (not found)`;
+  const helper = helperFor(config, registry);
+  return helper ? `docker-credential-${helper.name} (${helper.why} in ${file})` : `"auths" in ${file}`;
+}
+
+function helperFor(config: DockerConfig, registry: string): { name: string; why: string } | undefined {
+  const key = authKeyFor(registry);
+  for (const candidate of [key, registry, ...(DOCKER_HUB_HOSTS.has(registry) ? [...DOCKER_HUB_HOSTS] : [])]) {
+    const name = config.credHelpers[candidate];
+    if (name) return { name, why: `credHelpers["${candidate}"]` };
+  }
+  return config.credsStore ? { name: config.credsStore, why: 'credsStore' } : undefined;
+}
+
+/**
+ * The credentials docker would use for `registry` (`host[:port]`, `docker.io` for the Hub), or
+ * undefined when there are none. Runs a credential helper when config.json names one.
+ */
+export async function findCredentials(registry: string, lookup: CredentialLookup = {}): Promise<Credentials | undefined> {
+  const dir = lookup.dockerConfigDir ?? defaultDockerConfigDir();
+  const config = readDockerConfig(dir);
+  if (!config) {
+    lookup.log?.(`no ${path.join(dir, 'config.json')}: anonymous`);
+    return undefined;
+  }
+  const helper = helperFor(config, registry);
+  if (helper) {
+    const serverUrl = authKeyFor(registry);
+    lookup.log?.(`credentials for ${registry}: docker-credential-${helper.name} (${helper.why})`);
+    return runCredentialHelper(helper.name, serverUrl, { timeoutMs: lookup.timeoutMs, source: `docker-credential-${helper.name} (${helper.why} in ${config.file})` });
+  }
+  const found = findAuthEntry(config, registry);
+  if (!found) {
+    lookup.log?.(`no entry for ${registry} in ${config.file}: anonymous`);
+    return undefined;
+  }
+  const source = `auths["${found.key}"] in ${config.file}`;
+  lookup.log?.(`credentials for ${registry}: ${source}`);
+  return entryCredentials(found.entry, source);
+}
+
+/**
+ * `docker-credential-<name> get` with the server URL on stdin; its answer is
+ * `{"ServerURL","Username","Secret"}` (Username `<token>`: Secret is an identity token). "Not found"
+ * answers mean no credentials; a missing or failing helper is an error saying which helper.
+ */
+export function runCredentialHelper(name: string, serverUrl: string, options: { timeoutMs?: number; source?: string } = {}): Promise<Credentials | undefined> {
+  const program = `docker-credential-${name}`;
+  const source = options.source ?? program;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const child = execFile(program, ['get'], { timeout: timeoutMs, maxBuffer: 1 << 20, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
+      if (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          reject(new RegistryError('unauthorized', `the credential helper ${program} named by ${source} is not installed or not on PATH`));
+          return;
+        }
+        // The helpers' own words for "nothing stored for this server".
+        const said = `${stdout}\n${stderr}`;
+        if (/credentials not found|not found in native keychain|no credentials/i.test(said)) {
+          resolve(undefined);
+          return;
+        }
+        if ((error as { killed?: boolean }).killed) {
+          reject(new RegistryError('timeout', `the credential helper ${program} did not answer within ${Math.round(timeoutMs / 1000)} s`));
+          return;
+        }
+        // The first line of what it said: helpers print a reason there, never the secret.
+        const reason = said.trim().split('\n')[0]?.slice(0, 200) || `exit status ${(error as { code?: unknown }).code ?? 'unknown'}`;
+        reject(new RegistryError('unauthorized', `the credential helper ${program} failed: ${reason}`));
+        return;
+      }
+      let value: { Username?: unknown; Secret?: unknown };
+      try {
+        value = JSON.parse(stdout) as typeof value;
+      } catch {
+        reject(new RegistryError('unauthorized', `the credential helper ${program} answered something that is not JSON`));
+        return;
+      }
+      const username = typeof value.Username === 'string' ? value.Username : '';
+      const secret = typeof value.Secret === 'string' ? value.Secret : '';
+      if (secret === '' && username === '') resolve(undefined);
+      else if (username === '<token>') resolve({ kind: 'identity-token', identityToken: secret, source });
+      else resolve({ kind: 'basic', username, password: secret, source });
+    });
+    child.stdin?.on('error', () => {
+      // The helper may exit before reading; its exit status tells the story.
+    });
+    child.stdin?.end(serverUrl);
+  });
+}
+
+/** `Basic <base64 user:password>`. */
+export function basicAuthorization(credentials: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
+}

@@ -1,0 +1,284 @@
+/**
+ * The registry client: manifests and blobs over the distribution API (`/v2/<name>/manifests/<ref>`,
+ * `/v2/<name>/blobs/<digest>`), bytes exactly as served, digests checked, docker's authentication
+ * (see ./auth). https by default; plain http only for loopback and the user's insecure hosts (tried
+ * after https, as docker does). Nothing touches the network until a method is called.
+ */
+import { createHash } from 'node:crypto';
+import type { BlobHead, FetchedBlob, FetchedManifest, ImageReference, PushResult, RegistryOptions } from './api';
+import { Authenticator, describeEntries, scopeString, type AuthScope } from './auth/authenticator';
+import { parseWwwAuthenticate } from './auth/www-authenticate';
+import { hostPortOf, isLoopback, looksLikePlainHttp, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
+import { DOCKER_HUB, formatReference, referenceTarget } from './reference';
+import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
+
+export { RegistryError } from './http';
+
+/** Every manifest and index type, preferred first; sent as `Accept` on manifest requests. */
+export const MANIFEST_ACCEPT: readonly string[] = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST, OCI_ARTIFACT_MANIFEST, DOCKER_SCHEMA1_SIGNED, DOCKER_SCHEMA1];
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_BLOB_MAX_BYTES = 16 * 1024 * 1024;
+/** Docker Hub's API host: `docker.io` names it in references only. */
+export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+
+const HASHES: Readonly<Record<string, string>> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
+
+/** The host the API is spoken to for a reference's registry. */
+export function apiHost(registry: string): string {
+  return registry === DOCKER_HUB || registry === 'index.docker.io' ? DOCKER_HUB_API_HOST : registry;
+}
+
+/** `<algorithm>:<hex>` of the bytes, or undefined for an algorithm we cannot compute. */
+export function digestOf(bytes: Uint8Array, algorithm = 'sha256'): string | undefined {
+  const hash = HASHES[algorithm];
+  return hash ? `${algorithm}:${createHash(hash).update(bytes).digest('hex')}` : undefined;
+}
+
+function algorithmOf(digest: string | undefined): string | undefined {
+  if (digest === undefined) return undefined;
+  const colon = digest.indexOf(':');
+  const algorithm = colon > 0 ? digest.slice(0, colon) : '';
+  return HASHES[algorithm] ? algorithm : undefined;
+}
+
+function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+function mediaTypeOf(response: HttpResponse): string | undefined {
+  const type = header(response, 'content-type');
+  return type?.split(';')[0].trim().toLowerCase() || undefined;
+}
+
+interface Call {
+  readonly ref: ImageReference;
+  readonly actions: AuthScope['actions'];
+  readonly method: 'GET' | 'HEAD' | 'PUT';
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array;
+  readonly maxBytes: number;
+}
+
+export class RegistryClient {
+  private readonly options: RegistryOptions;
+  private readonly timeoutMs: number;
+  private readonly insecure: ReadonlySet<string>;
+  private readonly auth: Authenticator;
+  /** The scheme that worked for a host that may be spoken to over http. */
+  private readonly schemes = new Map<string, 'https:' | 'http:'>();
+
+  constructor(options: RegistryOptions = {}) {
+    this.options = options;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
+    this.auth = new Authenticator({
+      dockerConfigDir: options.dockerConfigDir,
+      timeoutMs: this.timeoutMs,
+      log: options.log,
+      signal: options.signal,
+      allowHttp: (hostPort, hostname) => this.allowHttp(hostPort, hostname),
+      rejectUnauthorized: (hostname) => !this.skipsTlsVerification(hostname),
+    });
+  }
+
+  /** Loopback, or a host the user listed (as `host` or `host:port`). */
+  allowHttp(hostPort: string, hostname: string): boolean {
+    return isLoopback(hostname) || this.isInsecure(hostPort, hostname);
+  }
+
+  /** Docker does not verify certificates of insecure registries (loopback is one by default). */
+  private skipsTlsVerification(hostname: string): boolean {
+    return isLoopback(hostname) || this.isInsecure(hostname, hostname);
+  }
+
+  private isInsecure(hostPort: string, hostname: string): boolean {
+    const bare = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return this.insecure.has(hostPort.toLowerCase()) || this.insecure.has(hostname.toLowerCase()) || this.insecure.has(bare);
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  /** GET a manifest by tag or digest, with every manifest type accepted; the body as served. */
+  async fetchManifest(ref: ImageReference, options: { maxBytes?: number } = {}): Promise<FetchedManifest> {
+    const target = referenceTarget(ref);
+    const response = await this.call({
+      ref,
+      actions: ['pull'],
+      method: 'GET',
+      path: `/v2/${ref.repository}/manifests/${target}`,
+      headers: { Accept: MANIFEST_ACCEPT.join(', ') },
+      maxBytes: options.maxBytes ?? DEFAULT_MANIFEST_MAX_BYTES,
+    });
+    if (response.status !== 200) throw this.statusError(response, ref, 'manifest');
+    const bytes = new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+    const registryDigest = header(response, 'docker-content-digest');
+    const algorithm = algorithmOf(registryDigest) ?? algorithmOf(ref.digest) ?? 'sha256';
+    const digest = digestOf(bytes, algorithm) as string;
+    const promised = [registryDigest, ref.digest].filter((d): d is string => d !== undefined);
+    const digestMatches = promised.length === 0 ? undefined : promised.every((p) => digestOf(bytes, algorithmOf(p) ?? '') === p);
+    this.log(`manifest ${formatReference(ref)}: ${bytes.byteLength} bytes, ${digest}${digestMatches === false ? ` (registry said ${registryDigest ?? ref.digest})` : ''}`);
+    return { reference: ref, bytes, mediaType: mediaTypeOf(response), registryDigest, digest, digestMatches };
+  }
+
+  /** GET a blob (a config, usually) by the reference's digest; redirects to storage are followed. */
+  async fetchBlob(ref: ImageReference, options: { maxBytes?: number } = {}): Promise<FetchedBlob> {
+    const digest = this.requireDigest(ref, 'fetch a blob');
+    const response = await this.call({ ref, actions: ['pull'], method: 'GET', path: `/v2/${ref.repository}/blobs/${digest}`, maxBytes: options.maxBytes ?? DEFAULT_BLOB_MAX_BYTES });
+    if (response.status !== 200) throw this.statusError(response, ref, 'blob');
+    const bytes = new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+    const actual = digestOf(bytes, algorithmOf(digest) ?? 'sha256') as string;
+    return { bytes, mediaType: mediaTypeOf(response), digest: actual, digestMatches: actual === digest };
+  }
+
+  /** HEAD a blob: whether the registry has it (404 is an answer, not an error), its size. */
+  async headBlob(ref: ImageReference): Promise<BlobHead> {
+    const digest = this.requireDigest(ref, 'look up a blob');
+    const response = await this.call({ ref, actions: ['pull'], method: 'HEAD', path: `/v2/${ref.repository}/blobs/${digest}`, maxBytes: 0 });
+    if (response.status === 404) return { exists: false, status: 404, size: undefined, mediaType: undefined };
+    if (response.status !== 200) throw this.statusError(response, ref, 'blob');
+    const length = Number(header(response, 'content-length'));
+    return { exists: true, status: response.status, size: Number.isSafeInteger(length) ? length : undefined, mediaType: mediaTypeOf(response) };
+  }
+
+  /**
+   * PUT a manifest's bytes, unchanged, with `Content-Type` = mediaType, to the reference's tag (or
+   * its digest when it has no tag). Registry refusals are `rejected` errors carrying its entries.
+   */
+  async pushManifest(ref: ImageReference, bytes: Uint8Array, mediaType: string): Promise<PushResult> {
+    const target = ref.tag ?? ref.digest;
+    if (target === undefined) throw new RegistryError('protocol', `${formatReference(ref)} names neither a tag nor a digest to push to`);
+    const response = await this.call({
+      ref,
+      actions: ['pull', 'push'],
+      method: 'PUT',
+      path: `/v2/${ref.repository}/manifests/${target}`,
+      headers: { 'Content-Type': mediaType },
+      body: bytes,
+      maxBytes: 1 << 20,
+    });
+    if (response.status < 200 || response.status >= 300) throw this.statusError(response, ref, 'push');
+    const digest = header(response, 'docker-content-digest') ?? (digestOf(bytes, algorithmOf(ref.digest) ?? 'sha256') as string);
+    this.log(`pushed ${formatReference(ref)}: ${digest}`);
+    return { reference: ref, digest, location: header(response, 'location') };
+  }
+
+  private requireDigest(ref: ImageReference, what: string): string {
+    if (ref.digest === undefined) throw new RegistryError('protocol', `a digest is needed to ${what} (${formatReference(ref)} has none)`);
+    return ref.digest;
+  }
+
+  /** One request with authentication: cached credentials first, then the answer to a 401. */
+  private async call(call: Call): Promise<HttpResponse> {
+    const scope: AuthScope = { registry: call.ref.registry, repository: call.ref.repository, actions: call.actions };
+    const host = apiHost(call.ref.registry);
+    let authorization = this.auth.cached(scope);
+    let response = await this.exchange(call, host, authorization);
+    if (response.status !== 401) return response;
+
+    if (authorization !== undefined) this.auth.forget(scope);
+    const answer = await this.auth.respond(scope, response.challenges, host);
+    authorization = answer.authorization;
+    response = await this.exchange(call, host, authorization);
+    if (response.status !== 401) return response;
+
+    // Still refused: say who we were and what the registry wanted.
+    this.auth.forget(scope);
+    const errors = parseErrorBody(response.body);
+    const challenge = parseWwwAuthenticate(response.challenges).find((c) => c.params.error !== undefined);
+    const said = describeEntries(errors);
+    const verb = call.actions.join(' and ');
+    const who = answer.credentials ? `the credentials from ${answer.credentials.source}` : 'anonymous access';
+    let message: string;
+    if (!answer.credentials) {
+      message = this.auth.noCredentials(scope, host).message;
+    } else if (challenge?.params.error === 'insufficient_scope' || authorization.startsWith('Bearer ')) {
+      message = `${host} refused to let ${who} ${verb} ${call.ref.repository}: the token does not grant ${scopeString(scope)}`;
+    } else {
+      message = `${host} refused ${who} (401 Unauthorized)`;
+    }
+    throw new RegistryError('unauthorized', said ? `${message} [${said}]` : message, { status: 401, errors });
+  }
+
+  private async exchange(call: Call, host: string, authorization: string | undefined): Promise<HttpResponse> {
+    const hostname = new URL(`https://${host}`).hostname;
+    const mayHttp = this.allowHttp(host, hostname);
+    const headers: Record<string, string> = { ...call.headers };
+    if (authorization !== undefined) headers.Authorization = authorization;
+    const attempt = async (scheme: 'https:' | 'http:') => {
+      const url = new URL(`${scheme}//${host}${call.path}`);
+      const response = await send({
+        method: call.method,
+        url,
+        headers,
+        body: call.body,
+        timeoutMs: this.timeoutMs,
+        maxBytes: call.maxBytes,
+        signal: this.options.signal,
+        allowHttp: (hp, hn) => this.allowHttp(hp, hn),
+        rejectUnauthorized: (hn) => !this.skipsTlsVerification(hn),
+        log: this.options.log,
+      });
+      this.log(`${call.method} ${scheme}//${host}${call.path} → ${response.status}`);
+      return response;
+    };
+    const known = this.schemes.get(host);
+    if (known) return attempt(known);
+    if (!mayHttp) return attempt('https:');
+    // Docker's order for insecure registries: https (unverified) first, then plain http.
+    try {
+      const response = await attempt('https:');
+      this.schemes.set(host, 'https:');
+      return response;
+    } catch (error) {
+      if (!(error instanceof RegistryError) || error.kind !== 'network' || !looksLikePlainHttp((error as { cause?: unknown }).cause)) throw error;
+      this.log(`${host} does not speak TLS: using plain http`);
+      const response = await attempt('http:');
+      this.schemes.set(host, 'http:');
+      return response;
+    }
+  }
+
+  /** A RegistryError for an unexpected status, with a sentence for the common ones. */
+  private statusError(response: HttpResponse, ref: ImageReference, what: 'manifest' | 'blob' | 'push'): RegistryError {
+    const errors = parseErrorBody(response.body);
+    const said = describeEntries(errors);
+    const host = hostPortOf(response.url);
+    const status = response.status;
+    const suffix = said ? ` [${said}]` : '';
+    const name = what === 'blob' ? `blob ${ref.digest} in ${ref.registry}/${ref.repository}` : formatReference(ref);
+    switch (status) {
+      case 403:
+        return new RegistryError('forbidden', `${host} denied access to ${ref.repository} (403 Forbidden): the account lacks permission to ${what === 'push' ? 'push to' : 'pull from'} it${suffix}`, { status, errors });
+      case 404: {
+        if (what === 'push') return new RegistryError('rejected', `${host} refused the manifest for ${formatReference(ref)} (404 Not Found)${suffix}`, { status, errors });
+        const codes = new Set(errors.map((e) => e.code));
+        const why = codes.has('NAME_UNKNOWN')
+          ? `the repository ${ref.repository} does not exist on ${host}`
+          : what === 'blob'
+            ? 'the registry has no such blob in this repository'
+            : ref.digest !== undefined
+              ? `no manifest with digest ${ref.digest} in ${ref.repository}`
+              : `no tag '${ref.tag}' in ${ref.repository}`;
+        return new RegistryError('not-found', `${name} was not found: ${why} (404)${suffix}`, { status, errors });
+      }
+      case 429: {
+        const retry = retryAfterSeconds(response.headers);
+        const message = `${host} is rate limiting requests (429 Too Many Requests)${retry !== undefined ? `; retry after ${retry} s` : '; wait a while before retrying'}${suffix}`;
+        return new RegistryError('rate-limited', message, retry !== undefined ? { status, errors, retryAfterSeconds: retry } : { status, errors });
+      }
+      default:
+        if (what === 'push' && status >= 400 && status < 500) {
+          return new RegistryError('rejected', `${host} refused the manifest for ${formatReference(ref)} (${status} ${response.statusText})${suffix}`.replace(' )', ')'), { status, errors });
+        }
+        return new RegistryError('protocol', `${host} answered ${status} ${response.statusText} for ${name}${suffix}`.replace(`${status}  `, `${status} `), { status, errors });
+    }
+  }
+}
+
