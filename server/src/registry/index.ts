@@ -6,3 +6,4 @@ export { RegistryClient, RegistryError, MANIFEST_ACCEPT, DEFAULT_TIMEOUT_MS, DEF
 export { INSECURE_SETTING, INSECURE_FLAG, isLoopback } from './http';
 export { parseWwwAuthenticate, type Challenge } from './auth/www-authenticate';
 export { findCredentials, readDockerConfig, defaultDockerConfigDir, runCredentialHelper, DOCKER_HUB_AUTH_KEY, type Credentials } from './auth/docker-config';
+export { locateRegistryErrors, detailDigests } from './push-errors';
