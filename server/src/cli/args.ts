@@ -18,6 +18,28 @@ export type Command =
       verifyMaxSize?: number;
       /** `--max-validation-size`, in characters; absent: the service's default. */
       maxValidationSize?: number;
+    }
+  | {
+      name: 'fetch';
+      reference: string;
+      /** `-o`: the file the bytes go to; absent: stdout. */
+      output?: string;
+      insecureHosts: string[];
+      /** `--timeout`, seconds per request; absent: 30. */
+      timeoutSeconds?: number;
+      verbose: boolean;
+    }
+  | {
+      name: 'push';
+      file: string;
+      reference: string;
+      force: boolean;
+      /** `--media-type`; absent: the document's own, else its kind's. */
+      mediaType?: string;
+      rules: Record<string, RuleSetting>;
+      insecureHosts: string[];
+      timeoutSeconds?: number;
+      verbose: boolean;
     };
 
 /** Bad usage: reported as one line on stderr with exit code 2, never as a stack trace. */
@@ -27,8 +49,10 @@ const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 const SETTINGS: readonly RuleSetting[] = ['off', 'error', 'warning', 'information', 'hint'];
 
 export const USAGE = `Usage: image-manifest check [options] <files or directories...>
+       image-manifest fetch [options] <reference>
+       image-manifest push [options] <file> <reference>
 
-Checks Docker and OCI image manifests, indexes, image configs and OCI image layouts.
+check: checks Docker and OCI image manifests, indexes, image configs and OCI image layouts.
 Directories are searched recursively for *.json files, the oci-layout file and layout blobs
 (blobs/<algorithm>/<digest>); layer tarballs and other binary blobs are skipped unread.
 
@@ -42,11 +66,33 @@ Options:
   --verify-max-size <bytes>    the size limit of auto, e.g. 67108864, 512M or 2G (default 64M)
   --max-validation-size <n>    documents with more characters are only checked for syntax and
                                structure, e.g. 50M (default 20000000)
-  -v, --verbose                also list files that were skipped and why
+  -v, --verbose                also list files that were skipped and why (fetch, push: show the
+                               requests and where credentials came from, never the credentials)
   -h, --help                   show this help
   -V, --version                show the version
 
-Exit status: 0 no errors, 1 errors found, 2 bad usage, unreadable input or internal failure.`;
+fetch: downloads a manifest or index from a registry (reference: [host[:port]/]repository[:tag]
+[@digest]; \`alpine\` is docker.io/library/alpine:latest) and writes its bytes exactly as served to
+stdout or to -o; the media type, the digest and whether it matches the registry's
+Docker-Content-Digest go to stderr.
+  -o, --output <file>          write the manifest to this file instead of stdout
+  --insecure-host <host>       allow plain http (and unverified TLS) for this host or host:port
+                               (repeatable; loopback addresses are always allowed)
+  --timeout <seconds>          per request (default 30)
+
+push: checks <file> like \`check\` and, when it has no errors, PUTs its bytes unchanged to the
+registry under the reference's tag (or digest); prints the digest the registry stored.
+  --force                      push even when the check finds errors
+  --media-type <type>          the Content-Type to push with (default: the document's mediaType,
+                               else the type of the kind of document)
+  --rule, --insecure-host, --timeout as above
+
+Credentials come from docker's config.json ($DOCKER_CONFIG, else ~/.docker): credHelpers,
+credsStore (docker-credential-<name>) or auths entries; anonymous otherwise.
+
+Exit status: 0 no errors, 1 errors found (check, push refused by the check), the registry refused
+(unauthorized, denied, not found, rate limited, push rejected) or a fetched digest mismatched,
+2 bad usage, unreadable input, network failure or timeout, or internal failure.`;
 
 export function parseArgs(argv: readonly string[]): Command {
   let format: OutputFormat = 'text';
@@ -57,6 +103,13 @@ export function parseArgs(argv: readonly string[]): Command {
   let verifyDigests: VerifyDigests | undefined;
   let verifyMaxSize: number | undefined;
   let maxValidationSize: number | undefined;
+  let output: string | undefined;
+  const insecureHosts: string[] = [];
+  let timeoutSeconds: number | undefined;
+  let force = false;
+  let mediaType: string | undefined;
+  /** Options given, to refuse those that do not apply to the command. */
+  const used = new Set<string>();
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -83,7 +136,34 @@ export function parseArgs(argv: readonly string[]): Command {
       if (inlineValue !== undefined) throw new UsageError(`${flag} takes no value`);
     };
 
+    used.add(flag === '-o' ? '--output' : flag === '-v' ? '--verbose' : flag);
     switch (flag) {
+      case '-o':
+      case '--output':
+        output = takeValue();
+        if (output === '') throw new UsageError(`${flag} needs a file name`);
+        break;
+      case '--insecure-host': {
+        const host = takeValue().trim();
+        if (host === '' || /[/\s]/.test(host)) throw new UsageError(`--insecure-host expects a host or host:port, got '${host}'`);
+        insecureHosts.push(host);
+        break;
+      }
+      case '--timeout': {
+        const value = takeValue();
+        const seconds = Number(value);
+        if (!/^\d+(\.\d+)?$/.test(value) || !(seconds > 0)) throw new UsageError(`--timeout expects a number of seconds greater than 0, got '${value}'`);
+        timeoutSeconds = seconds;
+        break;
+      }
+      case '--force':
+        noValue();
+        force = true;
+        break;
+      case '--media-type':
+        mediaType = takeValue();
+        if (!/^[A-Za-z0-9][\w!#$&^.+-]*\/[A-Za-z0-9][\w!#$&^.+-]*$/.test(mediaType)) throw new UsageError(`--media-type expects a media type such as application/vnd.oci.image.manifest.v1+json, got '${mediaType}'`);
+        break;
       case '-h':
       case '--help':
         noValue();
@@ -124,7 +204,29 @@ export function parseArgs(argv: readonly string[]): Command {
 
   const [command, ...inputs] = positionals;
   if (command === undefined) throw new UsageError('missing command: try `image-manifest check <files or directories>`');
-  if (command !== 'check') throw new UsageError(`unknown command '${command}' (the only command is 'check')`);
+  if (command !== 'check' && command !== 'fetch' && command !== 'push') throw new UsageError(`unknown command '${command}' (the commands are check, fetch and push)`);
+  const allowed: Record<string, readonly string[]> = {
+    check: ['--format', '--rule', '--verbose', '--verify-digests', '--verify-max-size', '--max-validation-size'],
+    fetch: ['--output', '--insecure-host', '--timeout', '--verbose'],
+    push: ['--force', '--media-type', '--rule', '--insecure-host', '--timeout', '--verbose'],
+  };
+  for (const option of used) {
+    if (!allowed[command].includes(option)) throw new UsageError(`${option} does not apply to ${command}`);
+  }
+  if (command === 'fetch') {
+    if (inputs.length !== 1) throw new UsageError(inputs.length === 0 ? 'fetch needs an image reference, e.g. `image-manifest fetch registry.example.com/team/app:1.0`' : `fetch takes one image reference, got ${inputs.length} arguments`);
+    const fetch: Extract<Command, { name: 'fetch' }> = { name: 'fetch', reference: inputs[0], insecureHosts, verbose };
+    if (output !== undefined) fetch.output = output;
+    if (timeoutSeconds !== undefined) fetch.timeoutSeconds = timeoutSeconds;
+    return fetch;
+  }
+  if (command === 'push') {
+    if (inputs.length !== 2) throw new UsageError('push needs a file and an image reference, e.g. `image-manifest push manifest.json registry.example.com/team/app:1.0`');
+    const push: Extract<Command, { name: 'push' }> = { name: 'push', file: inputs[0], reference: inputs[1], force, rules, insecureHosts, verbose };
+    if (mediaType !== undefined) push.mediaType = mediaType;
+    if (timeoutSeconds !== undefined) push.timeoutSeconds = timeoutSeconds;
+    return push;
+  }
   if (inputs.length === 0) throw new UsageError('no files or directories to check');
   const check: Extract<Command, { name: 'check' }> = { name: 'check', format, rules, verbose, inputs };
   if (verifyDigests !== undefined) check.verifyDigests = verifyDigests;

@@ -7,19 +7,43 @@ import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { exitCodeOf, type RunResult } from './summary';
 import { TOOL_NAME, toolInfo } from './tool';
+import { fetchCommand, pushCommand, type RegistryIo } from './registry-commands';
 
 /** Where output goes; a parameter so the whole CLI can run in-process in tests. */
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Bytes for stdout unchanged (a fetched manifest); text commands never need it. */
+  stdoutBytes?(bytes: Uint8Array): void | Promise<void>;
 }
 
 const processIo: Io = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutBytes: (bytes) => new Promise<void>((resolve) => process.stdout.write(bytes, () => resolve())),
 };
 
-/** Runs the command line and returns the exit code; never throws. */
+/**
+ * Runs every command (`fetch` and `push` talk to a registry, so this is async) and returns the
+ * exit code; never throws.
+ */
+export async function runAsync(argv: readonly string[], io: Io = processIo, service: Service = defaultService): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch {
+    return run(argv, io, service);
+  }
+  if (command.name !== 'fetch' && command.name !== 'push') return run(argv, io, service);
+  try {
+    return command.name === 'fetch' ? await fetchCommand(command, io as RegistryIo) : await pushCommand(command, io as RegistryIo, service);
+  } catch (error) {
+    io.stderr(`${TOOL_NAME}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+/** Runs the synchronous commands (check, help, version) and returns the exit code; never throws. */
 export function run(argv: readonly string[], io: Io = processIo, service: Service = defaultService): number {
   try {
     const command = parseArgs(argv);
@@ -32,6 +56,10 @@ export function run(argv: readonly string[], io: Io = processIo, service: Servic
         return 0;
       case 'check':
         return check(command, io, service);
+      case 'fetch':
+      case 'push':
+        io.stderr(`${TOOL_NAME}: internal error: ${command.name} talks to a registry: call runAsync\n`);
+        return 2;
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -83,5 +111,7 @@ export function main(): void {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  process.exitCode = run(process.argv.slice(2));
+  void runAsync(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,0 +1,192 @@
+/**
+ * `image-manifest fetch` and `image-manifest push`: the registry client on the command line.
+ * Exit codes: 0 ok; 1 the registry said no (unauthorized, denied, not found, rate limited, push
+ * rejected), the check refused the push, or a fetched digest did not match; 2 bad usage, an
+ * unreadable file, a network failure or a timeout.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from './args';
+import { checkFile, defaultService, type FileResult, type Service } from './check';
+import { describeFsError } from './discover';
+import { TOOL_NAME } from './tool';
+import type { RegistryErrorKind, RegistryOptions } from '../registry/api';
+import { RegistryClient, RegistryError } from '../registry/client';
+import { locateRegistryErrors } from '../registry/push-errors';
+import { formatReference, parseReference, ReferenceSyntaxError } from '../registry/reference';
+import { LineIndex, type DocumentKind } from '../service';
+import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
+
+/** Where output goes; `stdoutBytes` carries a fetched manifest unchanged. */
+export interface RegistryIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  stdoutBytes?(bytes: Uint8Array): void | Promise<void>;
+}
+
+/** Kinds that are failures of the run itself (exit 2) rather than answers of the registry (exit 1). */
+const RUN_FAILURES: ReadonlySet<RegistryErrorKind> = new Set(['network', 'timeout', 'insecure']);
+
+function exitCodeOf(error: RegistryError): number {
+  return RUN_FAILURES.has(error.kind) ? 2 : 1;
+}
+
+function clientOptions(command: { insecureHosts: string[]; timeoutSeconds?: number; verbose: boolean }, io: RegistryIo, extra: Partial<RegistryOptions>): RegistryOptions {
+  const options: { insecureHosts: string[]; timeoutMs?: number; log?: (line: string) => void } & Partial<RegistryOptions> = { ...extra, insecureHosts: command.insecureHosts };
+  if (command.timeoutSeconds !== undefined) options.timeoutMs = Math.round(command.timeoutSeconds * 1000);
+  if (command.verbose) options.log = (line) => io.stderr(`${TOOL_NAME}: ${line}\n`);
+  return options;
+}
+
+function parseOrReport(text: string, io: RegistryIo): ReturnType<typeof parseReference> | undefined {
+  try {
+    return parseReference(text);
+  } catch (error) {
+    if (error instanceof ReferenceSyntaxError) {
+      io.stderr(`${TOOL_NAME}: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export async function fetchCommand(command: Extract<Command, { name: 'fetch' }>, io: RegistryIo, extra: Partial<RegistryOptions> = {}): Promise<number> {
+  const ref = parseOrReport(command.reference, io);
+  if (!ref) return 2;
+  const client = new RegistryClient(clientOptions(command, io, extra));
+  let fetched;
+  try {
+    fetched = await client.fetchManifest(ref);
+  } catch (error) {
+    if (error instanceof RegistryError) {
+      io.stderr(`${TOOL_NAME}: error: ${error.message}\n`);
+      return exitCodeOf(error);
+    }
+    throw error;
+  }
+  if (command.output !== undefined) {
+    try {
+      fs.writeFileSync(command.output, fetched.bytes);
+    } catch (error) {
+      io.stderr(`${TOOL_NAME}: cannot write ${command.output}: ${describeFsError(error)}\n`);
+      return 2;
+    }
+  } else if (io.stdoutBytes) {
+    await io.stdoutBytes(fetched.bytes);
+  } else {
+    io.stdout(Buffer.from(fetched.bytes).toString('utf8'));
+  }
+  const lines = [
+    `${TOOL_NAME}: fetched ${formatReference(ref)}${command.output !== undefined ? ` to ${command.output}` : ''} (${fetched.bytes.byteLength.toLocaleString('en-US')} bytes)`,
+    `media type: ${fetched.mediaType ?? '(none sent)'}`,
+    `digest: ${fetched.digest}`,
+  ];
+  let code = 0;
+  if (fetched.registryDigest === undefined) lines.push('registry digest: (no Docker-Content-Digest sent)');
+  else lines.push(`registry digest: ${fetched.registryDigest} (${fetched.registryDigest === fetched.digest ? 'matches' : 'DIFFERS'})`);
+  if (fetched.digestMatches === false) {
+    const promised = [fetched.registryDigest, ref.digest].filter((d) => d !== undefined && d !== fetched.digest);
+    lines.push(`warning: the bytes hash to ${fetched.digest}, not to ${promised.join(' nor ')} as promised: the content is not what was asked for`);
+    code = 1;
+  }
+  io.stderr(lines.join('\n') + '\n');
+  return code;
+}
+
+/** The media type a document of this kind is pushed with when it does not name one. */
+export function mediaTypeForKind(kind: DocumentKind, value: unknown, artifactManifest: boolean): string | undefined {
+  switch (kind) {
+    case 'oci-manifest':
+      return artifactManifest ? OCI_ARTIFACT_MANIFEST : OCI_MANIFEST;
+    case 'oci-index':
+      return OCI_INDEX;
+    case 'docker-manifest':
+      return DOCKER_MANIFEST;
+    case 'docker-manifest-list':
+      return DOCKER_LIST;
+    case 'docker-schema1':
+      return typeof value === 'object' && value !== null && 'signatures' in value ? DOCKER_SCHEMA1_SIGNED : DOCKER_SCHEMA1;
+    default:
+      return undefined;
+  }
+}
+
+const PUSHABLE: ReadonlySet<DocumentKind> = new Set(['oci-manifest', 'oci-index', 'docker-manifest', 'docker-manifest-list', 'docker-schema1']);
+
+export async function pushCommand(command: Extract<Command, { name: 'push' }>, io: RegistryIo, service: Service = defaultService, extra: Partial<RegistryOptions> = {}): Promise<number> {
+  const ref = parseOrReport(command.reference, io);
+  if (!ref) return 2;
+  const absolute = path.resolve(command.file);
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(absolute);
+    if (!stat.isFile()) {
+      io.stderr(`${TOOL_NAME}: ${command.file} is not a regular file\n`);
+      return 2;
+    }
+    bytes = fs.readFileSync(absolute);
+  } catch (error) {
+    io.stderr(`${TOOL_NAME}: cannot read ${command.file}: ${describeFsError(error)}\n`);
+    return 2;
+  }
+  const text = bytes.toString('utf8');
+
+  // The same check as `image-manifest check <file>`, on the very bytes that will be pushed.
+  const result: FileResult = checkFile({ absolute, display: command.file, explicit: true }, command.rules, service, () => ({ text }));
+  if (result.status === 'failed') {
+    io.stderr(`${command.file}: error: ${result.reason}\n`);
+    return 2;
+  }
+  const parsed = service.parseDocument(text);
+  const kind = parsed.detection.kind;
+  let errorCount = 0;
+  if (result.status === 'checked') {
+    for (const d of result.diagnostics) {
+      io.stderr(`${command.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+      if (d.severity === 'error') errorCount++;
+    }
+  }
+  const ownType = typeof parsed.value === 'object' && parsed.value !== null ? (parsed.value as { mediaType?: unknown }).mediaType : undefined;
+  const mediaType = command.mediaType ?? (typeof ownType === 'string' && ownType !== '' ? ownType : mediaTypeForKind(kind, parsed.value, parsed.detection.artifactManifest === true));
+  if (!PUSHABLE.has(kind)) {
+    const what = result.status === 'skipped' ? result.reason : `it is ${kind === 'unknown' ? 'not a recognisable manifest' : `a ${kind}`}`;
+    if (!command.force || mediaType === undefined) {
+      io.stderr(`${TOOL_NAME}: refusing to push ${command.file}: only manifests and indexes can be pushed, and ${what}${command.force ? ' (with --force, name the type with --media-type)' : ''}\n`);
+      return 1;
+    }
+    io.stderr(`${TOOL_NAME}: warning: ${command.file} is not a manifest or index (${what}); pushing anyway (--force)\n`);
+  }
+  if (errorCount > 0) {
+    if (!command.force) {
+      io.stderr(`${TOOL_NAME}: refusing to push ${command.file}: the check found ${errorCount} error${errorCount === 1 ? '' : 's'} (fix them, or push anyway with --force)\n`);
+      return 1;
+    }
+    io.stderr(`${TOOL_NAME}: warning: pushing despite ${errorCount} error${errorCount === 1 ? '' : 's'} (--force)\n`);
+  }
+  if (mediaType === undefined) {
+    io.stderr(`${TOOL_NAME}: cannot tell the media type of ${command.file}: give it with --media-type\n`);
+    return 2;
+  }
+
+  const client = new RegistryClient(clientOptions(command, io, extra));
+  try {
+    const pushed = await client.pushManifest(ref, bytes, mediaType);
+    io.stderr(`${TOOL_NAME}: pushed ${command.file} to ${formatReference(ref)} as ${mediaType} (${bytes.byteLength.toLocaleString('en-US')} bytes)\n`);
+    io.stdout(`${pushed.digest}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof RegistryError)) throw error;
+    if (error.errors.length > 0) {
+      const lines = new LineIndex(text);
+      for (const located of locateRegistryErrors(text, error.errors)) {
+        const where = located.range ? (() => {
+          const p = lines.positionAt(located.range.start);
+          return `${command.file}:${p.line + 1}:${p.character + 1}`;
+        })() : command.file;
+        io.stderr(`${where}: error: ${located.message} [${located.code}]\n`);
+      }
+    }
+    io.stderr(`${TOOL_NAME}: error: ${error.message}\n`);
+    return exitCodeOf(error);
+  }
+}
