@@ -1,0 +1,111 @@
+/**
+ * Credentials found the way docker finds them: config.json in a temporary DOCKER_CONFIG folder,
+ * `auths` keys in docker's forms, credHelpers and credsStore with a fake `docker-credential-test`
+ * on PATH that records the server URL it was asked about.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { defaultDockerConfigDir, findCredentials, RegistryError } from 'image-manifest-language-server/out/registry';
+import { authEntry, dockerConfigDir, fakeCredentialHelper, withPath } from '../helpers/docker-config';
+
+describe('docker config.json lookup', () => {
+  it('$DOCKER_CONFIG overrides ~/.docker', () => {
+    assert.equal(defaultDockerConfigDir({ DOCKER_CONFIG: '/x/y' }), '/x/y');
+    assert.equal(defaultDockerConfigDir({}), path.join(os.homedir(), '.docker'));
+  });
+
+  it('no config.json: no credentials (anonymous)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-empty-'));
+    assert.equal(await findCredentials('127.0.0.1:5000', { dockerConfigDir: dir }), undefined);
+  });
+
+  it('auths: `auth` is base64 of user:password; the password may hold colons', async () => {
+    const dir = dockerConfigDir({ auths: { '127.0.0.1:5000': authEntry('alice', 'pa:ss:word') } });
+    const found = await findCredentials('127.0.0.1:5000', { dockerConfigDir: dir });
+    assert.deepEqual(found, { kind: 'basic', username: 'alice', password: 'pa:ss:word', source: `auths["127.0.0.1:5000"] in ${path.join(dir, 'config.json')}` });
+  });
+
+  it('auths keys in the forms docker accepts: host, https://host, http://host, with a path', async () => {
+    for (const key of ['registry.example.com', 'https://registry.example.com', 'http://registry.example.com', 'https://registry.example.com/v1/', 'registry.example.com/v2/']) {
+      const dir = dockerConfigDir({ auths: { 'other.example.com': authEntry('x', 'y'), [key]: authEntry('bob', 'secret') } });
+      const found = await findCredentials('registry.example.com', { dockerConfigDir: dir });
+      assert.equal(found?.kind, 'basic', key);
+      assert.equal(found?.kind === 'basic' && found.username, 'bob', key);
+    }
+    // The port is part of the host: 5000 is not 5001.
+    const dir = dockerConfigDir({ auths: { 'localhost:5001': authEntry('x', 'y') } });
+    assert.equal(await findCredentials('localhost:5000', { dockerConfigDir: dir }), undefined);
+  });
+
+  it('Docker Hub is https://index.docker.io/v1/', async () => {
+    const dir = dockerConfigDir({ auths: { 'https://index.docker.io/v1/': authEntry('hubuser', 'hubpass') } });
+    const found = await findCredentials('docker.io', { dockerConfigDir: dir });
+    assert.equal(found?.kind === 'basic' && found.username, 'hubuser');
+  });
+
+  it('username/password fields and identitytoken', async () => {
+    const dir = dockerConfigDir({ auths: { a: { username: 'u', password: 'p' }, b: { auth: Buffer.from('u2:').toString('base64'), identitytoken: 'refresh-123' } } });
+    assert.equal((await findCredentials('a', { dockerConfigDir: dir }))?.kind, 'basic');
+    const b = await findCredentials('b', { dockerConfigDir: dir });
+    assert.deepEqual(b && b.kind === 'identity-token' ? [b.username, b.identityToken] : b, ['u2', 'refresh-123']);
+  });
+
+  it('an empty entry (what docker leaves with a credsStore) is no credentials', async () => {
+    const dir = dockerConfigDir({ auths: { 'h.example': {} } });
+    assert.equal(await findCredentials('h.example', { dockerConfigDir: dir }), undefined);
+  });
+
+  it('a broken config.json is an error naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-broken-'));
+    fs.writeFileSync(path.join(dir, 'config.json'), '{"auths": ');
+    await assert.rejects(findCredentials('h', { dockerConfigDir: dir }), (error: unknown) => error instanceof RegistryError && error.message.includes(path.join(dir, 'config.json')));
+  });
+});
+
+describe('credential helpers (a fake docker-credential-test on PATH)', () => {
+  it('credHelpers[host] runs the helper with the host on stdin; {Username, Secret} are the credentials', async () => {
+    const helper = fakeCredentialHelper('test', { '127.0.0.1:5000': { Username: 'carol', Secret: 's3cret' } });
+    const dir = dockerConfigDir({ auths: { '127.0.0.1:5000': authEntry('ignored', 'ignored') }, credHelpers: { '127.0.0.1:5000': 'test' } });
+    const found = await withPath(helper.binDir, () => findCredentials('127.0.0.1:5000', { dockerConfigDir: dir }));
+    assert.equal(found?.kind, 'basic');
+    assert.equal(found?.kind === 'basic' && `${found.username}/${found.password}`, 'carol/s3cret');
+    assert.match(found?.source ?? '', /docker-credential-test \(credHelpers\["127\.0\.0\.1:5000"\]/);
+    assert.deepEqual(helper.asked(), ['127.0.0.1:5000']);
+  });
+
+  it('credsStore serves every host; Docker Hub is asked as https://index.docker.io/v1/', async () => {
+    const helper = fakeCredentialHelper('test', { 'https://index.docker.io/v1/': { Username: 'hub', Secret: 'x' } });
+    const dir = dockerConfigDir({ credsStore: 'test' });
+    const found = await withPath(helper.binDir, () => findCredentials('docker.io', { dockerConfigDir: dir }));
+    assert.equal(found?.kind === 'basic' && found.username, 'hub');
+    assert.deepEqual(helper.asked(), ['https://index.docker.io/v1/']);
+  });
+
+  it('Username "<token>" means the Secret is an identity token', async () => {
+    const helper = fakeCredentialHelper('test', { 'r.example': { Username: '<token>', Secret: 'refresh-xyz' } });
+    const dir = dockerConfigDir({ credsStore: 'test' });
+    const found = await withPath(helper.binDir, () => findCredentials('r.example', { dockerConfigDir: dir }));
+    assert.deepEqual(found && found.kind === 'identity-token' ? found.identityToken : found, 'refresh-xyz');
+  });
+
+  it('"credentials not found" from the helper is anonymous, not an error', async () => {
+    const helper = fakeCredentialHelper('test', {});
+    const dir = dockerConfigDir({ credsStore: 'test' });
+    assert.equal(await withPath(helper.binDir, () => findCredentials('r.example', { dockerConfigDir: dir })), undefined);
+    assert.deepEqual(helper.asked(), ['r.example']);
+  });
+
+  it('a helper that is not installed: a clear error naming it', async () => {
+    const dir = dockerConfigDir({ credHelpers: { 'r.example': 'does-not-exist-im' } });
+    await assert.rejects(findCredentials('r.example', { dockerConfigDir: dir }), (error: unknown) => error instanceof RegistryError && error.kind === 'unauthorized' && /docker-credential-does-not-exist-im .*not installed or not on PATH/.test(error.message));
+  });
+
+  it('a helper that fails: its first line of output, never a secret', async () => {
+    const helper = fakeCredentialHelper('test', {}, { fail: 'keychain is locked' });
+    const dir = dockerConfigDir({ credsStore: 'test' });
+    await assert.rejects(withPath(helper.binDir, () => findCredentials('r.example', { dockerConfigDir: dir })), (error: unknown) => error instanceof RegistryError && /docker-credential-test failed: keychain is locked/.test(error.message));
+  });
+});
