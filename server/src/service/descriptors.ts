@@ -17,30 +17,34 @@ export interface DescriptorRef {
 export function collectDescriptors(root: Node | undefined, kind: DocumentKind): DescriptorRef[] {
   if (!isObject(root)) return [];
   const result: DescriptorRef[] = [];
-  const add = (node: Node | undefined, role: DescriptorRole) => {
-    if (isObject(node)) result.push({ node, role });
-  };
-  const addAll = (array: Node | undefined, role: DescriptorRole) => {
-    const items = elements(array);
-    items.forEach((node, index) => {
-      if (isObject(node)) result.push({ node, role, index, count: items.length });
-    });
-  };
   switch (kind) {
     case 'oci-manifest':
     case 'docker-manifest':
-      add(member(root, 'config'), 'config');
-      addAll(member(root, 'layers'), 'layer');
-      addAll(member(root, 'blobs'), 'blob');
-      add(member(root, 'subject'), 'subject');
+      addOne(result, member(root, 'config'), 'config');
+      addAll(result, member(root, 'layers'), 'layer');
+      addAll(result, member(root, 'blobs'), 'blob');
+      addOne(result, member(root, 'subject'), 'subject');
       break;
     case 'oci-index':
     case 'docker-manifest-list':
-      addAll(member(root, 'manifests'), 'manifest');
-      add(member(root, 'subject'), 'subject');
+      addAll(result, member(root, 'manifests'), 'manifest');
+      addOne(result, member(root, 'subject'), 'subject');
       break;
     default:
       break;
   }
   return result;
+}
+
+function addOne(result: DescriptorRef[], node: Node | undefined, role: DescriptorRole): void {
+  if (isObject(node)) result.push({ node, role });
+}
+
+function addAll(result: DescriptorRef[], array: Node | undefined, role: DescriptorRole): void {
+  const items = elements(array);
+  const count = items.length;
+  for (let index = 0; index < count; index++) {
+    const node = items[index];
+    if (isObject(node)) result.push({ node, role, index, count });
+  }
 }

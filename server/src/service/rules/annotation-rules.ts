@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
-import { collectDescriptors } from '../descriptors';
 import { digestProblems } from '../digest';
 import { isObject, member, memberKeys, propertyNode, rangeOf } from '../json-tree';
+import { LazyNode } from '../lazy-tree';
 import { editDistance } from '../media-types';
 import { isRfc3339 } from '../rfc3339';
 import { ANNOTATION_KEYS } from '../annotation-keys';
@@ -33,14 +33,27 @@ const PRERELEASE_KEYS: Record<string, string> = {
 };
 
 export function checkAnnotations(ctx: RuleContext): void {
-  const maps: Node[] = [];
   const top = member(ctx.root, 'annotations');
-  if (isObject(top)) maps.push(top);
-  for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
+  if (isObject(top)) checkAnnotationMap(ctx, top);
+  for (const ref of ctx.descriptors) {
+    if (ref.node instanceof LazyNode) {
+      // Read the plain values first: most annotation maps need no tree node at all.
+      const raw = (ref.node.raw as Record<string, unknown>).annotations;
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || isQuietMap(raw as Record<string, unknown>)) continue;
+    }
     const annotations = member(ref.node, 'annotations');
-    if (isObject(annotations)) maps.push(annotations);
+    if (isObject(annotations)) checkAnnotationMap(ctx, annotations);
   }
-  for (const map of maps) checkAnnotationMap(ctx, map);
+}
+
+/** Whether `checkAnnotationMap` would report nothing on this parsed map. */
+function isQuietMap(raw: Record<string, unknown>): boolean {
+  for (const key in raw) {
+    if (keyFinding(key)) return false;
+    const value = raw[key];
+    if (typeof value === 'string' && VALUE_CHECKED_KEYS.has(key) && valueProblem(key, value)) return false;
+  }
+  return true;
 }
 
 function checkAnnotationMap(ctx: RuleContext, map: Node): void {
@@ -48,37 +61,71 @@ function checkAnnotationMap(ctx: RuleContext, map: Node): void {
     checkKey(ctx, map, key);
     if (!VALUE_CHECKED_KEYS.has(key)) continue;
     const valueNode = member(map, key);
-    if (valueNode?.type === 'string') checkValue(ctx, key, valueNode);
+    if (valueNode?.type !== 'string') continue;
+    const problem = valueProblem(key, valueNode.value as string);
+    if (problem) ctx.report('invalid-annotation-value', valueNode, problem);
   }
 }
 
 const VALUE_CHECKED_KEYS = new Set(['created', 'base.digest', 'ref.name', 'url', 'documentation'].map((suffix) => IMAGE_PREFIX + suffix));
 
-function checkKey(ctx: RuleContext, map: Node, key: string): void {
-  const keyNode = () => propertyNode(map, key)?.children?.[0] as Node;
-  if (!key.includes('.')) {
-    ctx.report('annotation-key-namespace', keyNode(), `Annotation keys SHOULD be namespaced in reverse-domain notation (e.g. \`com.example.${key || 'key'}\`), so that they cannot collide with other tools' keys; ${JSON.stringify(key)} is not.`);
-    return;
+interface KeyFinding {
+  readonly code: 'annotation-key-namespace' | 'reserved-annotation-key' | 'annotation-key-typo';
+  readonly message: string;
+  readonly rename?: string;
+}
+
+/** What is wrong with an annotation key, remembered: documents repeat the same few keys. */
+const KEY_FINDINGS = new Map<string, KeyFinding | null>();
+
+function keyFinding(key: string): KeyFinding | undefined {
+  if (key.length > 256) return computeKeyFinding(key);
+  let finding = KEY_FINDINGS.get(key);
+  if (finding === undefined) {
+    // Bounded: a document of random keys must not grow it without end.
+    if (KEY_FINDINGS.size >= 4096) KEY_FINDINGS.clear();
+    finding = computeKeyFinding(key) ?? null;
+    KEY_FINDINGS.set(key, finding);
   }
-  if (!key.startsWith('org.opencontainers.') && !/^[a-z]{2,4}\.[a-z]+/i.test(key)) return;
-  const rename = (to: string) => [{ title: `Rename to ${to}`, range: rangeOf(keyNode()), newText: JSON.stringify(to) }];
+  return finding ?? undefined;
+}
+
+function checkKey(ctx: RuleContext, map: Node, key: string): void {
+  const finding = keyFinding(key);
+  if (!finding) return;
+  const keyNode = propertyNode(map, key)?.children?.[0] as Node;
+  const fixes = finding.rename ? [{ title: `Rename to ${finding.rename}`, range: rangeOf(keyNode), newText: JSON.stringify(finding.rename) }] : undefined;
+  ctx.report(finding.code, keyNode, finding.message, fixes);
+}
+
+function computeKeyFinding(key: string): KeyFinding | undefined {
+  if (!key.includes('.')) {
+    return {
+      code: 'annotation-key-namespace',
+      message: `Annotation keys SHOULD be namespaced in reverse-domain notation (e.g. \`com.example.${key || 'key'}\`), so that they cannot collide with other tools' keys; ${JSON.stringify(key)} is not.`,
+    };
+  }
+  if (!key.startsWith('org.opencontainers.') && !/^[a-z]{2,4}\.[a-z]+/i.test(key)) return undefined;
   if (key.startsWith('org.opencontainers.')) {
-    if (PREDEFINED_ANNOTATIONS.includes(key) || OTHER_DEFINED_KEYS.includes(key) || key.startsWith(ENCRYPTION_PREFIX)) return;
+    if (PREDEFINED_ANNOTATIONS.includes(key) || OTHER_DEFINED_KEYS.includes(key) || key.startsWith(ENCRYPTION_PREFIX)) return undefined;
     const replacement = PRERELEASE_KEYS[key] ?? closestPredefined(key);
-    ctx.report(
-      'reserved-annotation-key',
-      keyNode(),
-      `${JSON.stringify(key)} is in the reserved \`org.opencontainers\` namespace, but no released spec defines it${PRERELEASE_KEYS[key] ? ' (it comes from the 1.1 release candidates)' : ''}.${replacement ? ` Use \`${replacement}\`.` : ''}`,
-      replacement ? rename(replacement) : undefined,
-    );
-    return;
+    return {
+      code: 'reserved-annotation-key',
+      message: `${JSON.stringify(key)} is in the reserved \`org.opencontainers\` namespace, but no released spec defines it${PRERELEASE_KEYS[key] ? ' (it comes from the 1.1 release candidates)' : ''}.${replacement ? ` Use \`${replacement}\`.` : ''}`,
+      rename: replacement,
+    };
   }
   const dot = key.indexOf('.', key.indexOf('.', key.indexOf('.') + 1) + 1);
   const prefix = dot > 0 ? key.slice(0, dot + 1) : '';
   if (prefix && prefix !== IMAGE_PREFIX && editDistance(prefix.toLowerCase(), IMAGE_PREFIX, 3) <= 3) {
     const fixed = IMAGE_PREFIX + key.slice(dot + 1);
-    ctx.report('annotation-key-typo', keyNode(), `${JSON.stringify(key)} looks like a misspelling of the \`${IMAGE_PREFIX}\` prefix; tools look for \`${fixed}\`.`, rename(fixed));
+    return {
+      code: 'annotation-key-typo',
+      message: `${JSON.stringify(key)} looks like a misspelling of the \`${IMAGE_PREFIX}\` prefix; tools look for \`${fixed}\`.`,
+      rename: fixed,
+    };
   }
+  return undefined;
 }
 
 function closestPredefined(key: string): string | undefined {
@@ -94,31 +141,23 @@ function closestPredefined(key: string): string | undefined {
   return best;
 }
 
-function checkValue(ctx: RuleContext, key: string, valueNode: Node): void {
-  const value = valueNode.value as string;
+/** What is wrong with the value of a key whose value has a defined format. */
+function valueProblem(key: string, value: string): string | undefined {
   switch (key) {
     case 'org.opencontainers.image.created':
-      if (!isRfc3339(value)) {
-        ctx.report('invalid-annotation-value', valueNode, `\`${key}\` must be an RFC 3339 date-time such as \`2024-01-31T12:00:00Z\`, not ${JSON.stringify(value)}.`);
-      }
-      break;
+      return isRfc3339(value) ? undefined : `\`${key}\` must be an RFC 3339 date-time such as \`2024-01-31T12:00:00Z\`, not ${JSON.stringify(value)}.`;
     case 'org.opencontainers.image.base.digest':
-      if (digestProblems(value).some((problem) => problem.kind !== 'support')) {
-        ctx.report('invalid-annotation-value', valueNode, `\`${key}\` must be a digest (\`sha256:\` followed by 64 lowercase hex digits), not ${JSON.stringify(value)}.`);
-      }
-      break;
+      return digestProblems(value).some((problem) => problem.kind !== 'support')
+        ? `\`${key}\` must be a digest (\`sha256:\` followed by 64 lowercase hex digits), not ${JSON.stringify(value)}.`
+        : undefined;
     case 'org.opencontainers.image.ref.name':
-      if (!REF_NAME.test(value)) {
-        ctx.report('invalid-annotation-value', valueNode, `\`${key}\` should be components of letters and digits joined by \`/\`, separated by \`-._:@+\` or \`--\` (image-layout.md), not ${JSON.stringify(value)}.`);
-      }
-      break;
+      return REF_NAME.test(value)
+        ? undefined
+        : `\`${key}\` should be components of letters and digits joined by \`/\`, separated by \`-._:@+\` or \`--\` (image-layout.md), not ${JSON.stringify(value)}.`;
     case 'org.opencontainers.image.url':
     case 'org.opencontainers.image.documentation':
-      if (!URL.canParse(value)) {
-        ctx.report('invalid-annotation-value', valueNode, `\`${key}\` must be a URL, not ${JSON.stringify(value)}.`);
-      }
-      break;
+      return URL.canParse(value) ? undefined : `\`${key}\` must be a URL, not ${JSON.stringify(value)}.`;
     default:
-      break;
+      return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codes';
+import { collectDescriptors, type DescriptorRef } from '../descriptors';
 import { rangeOf } from '../json-tree';
 import type { ParsedDocument } from '../parse';
 import type { DocumentContext, ManifestDiagnostic, OffsetRange, SuggestedEdit } from '../types';
@@ -8,6 +9,7 @@ import type { DocumentContext, ManifestDiagnostic, OffsetRange, SuggestedEdit } 
 export class RuleContext {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private readonly seen = new Set<string>();
+  private descriptorList?: readonly DescriptorRef[];
 
   constructor(
     readonly doc: ParsedDocument,
@@ -20,6 +22,12 @@ export class RuleContext {
 
   get kind() {
     return this.doc.detection.kind;
+  }
+
+  /** Every descriptor of the document, collected once for all the rules that visit them. */
+  get descriptors(): readonly DescriptorRef[] {
+    this.descriptorList ??= collectDescriptors(this.root, this.kind);
+    return this.descriptorList;
   }
 
   report(code: DiagnosticCode, target: Node | OffsetRange, message: string, fixes?: SuggestedEdit[]): void {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Node } from 'jsonc-parser';
-import { collectDescriptors, type DescriptorRef, type DescriptorRole } from '../descriptors';
+import type { DescriptorRef, DescriptorRole } from '../descriptors';
 import { digestProblems } from '../digest';
 import { elements, keyOf, member, propertyNode, rangeOf } from '../json-tree';
 import {
@@ -44,7 +44,7 @@ const POSITION_WORDS: Record<DescriptorRole, string> = {
 
 export function checkDescriptors(ctx: RuleContext): void {
   checkArtifactType(ctx, ctx.root);
-  for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
+  for (const ref of ctx.descriptors) {
     const raw = ref.node instanceof LazyNode ? (ref.node.raw as Record<string, unknown>) : undefined;
     if (raw) {
       checkQuietly(ctx, ref, raw);
@@ -70,7 +70,12 @@ const PLAIN_SHA256 = /^sha256:[0-9a-f]{64}$/;
 function checkQuietly(ctx: RuleContext, ref: DescriptorRef, raw: Record<string, unknown>): void {
   const mediaType = raw.mediaType;
   const info = typeof mediaType === 'string' ? mediaTypeInfo(mediaType) : undefined;
-  if (!info || info.status !== 'current' || !ROLES_THAT_FIT[ref.role].includes(info.role) || familyMismatch(ctx, info)) checkMediaType(ctx, ref);
+  if (info) {
+    if (info.status !== 'current' || !ROLES_THAT_FIT[ref.role].includes(info.role) || familyMismatch(ctx, info)) checkMediaType(ctx, ref);
+  } else if (typeof mediaType === 'string' && !(isWellFormedMediaType(mediaType) && closestKnownMediaType(mediaType, candidatesFor(ref.role), ref.role === 'manifest') === undefined)) {
+    // An unknown type is fine unless it is malformed or a likely misspelling of a known one.
+    checkMediaType(ctx, ref);
+  }
   const digest = raw.digest;
   if (!(typeof digest === 'string' && digest.length === 71 && PLAIN_SHA256.test(digest))) checkDescriptorDigest(ctx, ref.node);
   const size = raw.size;
@@ -78,7 +83,7 @@ function checkQuietly(ctx: RuleContext, ref: DescriptorRef, raw: Record<string, 
   if (info?.role === 'empty') checkEmptyDescriptor(ctx, ref.node);
   if (raw.data !== undefined) checkData(ctx, ref.node);
   if (raw.urls !== undefined || info?.foreign) checkUrls(ctx, ref);
-  if (raw.artifactType !== undefined) checkArtifactType(ctx, ref.node);
+  if (typeof raw.artifactType === 'string' && !isWellFormedMediaType(raw.artifactType)) checkArtifactType(ctx, ref.node);
   checkDockerOnlyFields(ctx, ref);
 }
 
@@ -116,10 +121,23 @@ function checkDescriptorDigest(ctx: RuleContext, descriptor: Node): void {
   checkDigestValue(ctx, member(descriptor, 'digest'));
 }
 
+/** Unknown types that match the grammar, remembered: a document repeats its vendor types. */
+const WELL_FORMED = new Set<string>();
+
+/** A known media type, or one that matches the RFC 6838 grammar. */
+function isWellFormedMediaType(value: string): boolean {
+  if (mediaTypeInfo(value) || WELL_FORMED.has(value)) return true;
+  if (!MEDIA_TYPE_PATTERN.test(value)) return false;
+  // Bounded: a document of random types must not grow it without end.
+  if (WELL_FORMED.size >= 4096) WELL_FORMED.clear();
+  WELL_FORMED.add(value);
+  return true;
+}
+
 /** The media type grammar, with a clear word for the common empty-string and parameter cases. */
 export function checkMediaTypeGrammar(ctx: RuleContext, node: Node, role?: DescriptorRole): boolean {
   const value = node.value as string;
-  if (mediaTypeInfo(value) || MEDIA_TYPE_PATTERN.test(value)) return true;
+  if (isWellFormedMediaType(value)) return true;
   const name = keyOf(node)?.value ?? 'mediaType';
   let message: string;
   if (value === '') message = `\`${String(name)}\` is an empty string, which is not a media type: set the exact type or remove the member.`;

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { sniffFormat, type BlobFormat, type BlobStore } from '../blob-store';
-import { collectDescriptors, type DescriptorRef } from '../descriptors';
+import type { DescriptorRef } from '../descriptors';
 import { isValidDigest } from '../digest';
 import { elements, isObject, member, propertyNode, stringMember } from '../json-tree';
 import { isImageConfigType, mediaTypeInfo, type MediaTypeInfo } from '../media-types';
@@ -37,7 +37,7 @@ export function checkLayoutReferences(ctx: RuleContext): void {
 
   let budget = MAX_CROSS_CHECKED;
   const imageConfig = isImageConfigType(stringMember(member(ctx.root, 'config'), 'mediaType') ?? '');
-  for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
+  for (const ref of ctx.descriptors) {
     if (budget-- <= 0) break;
     if (!checkBlobPresence(ctx, ref, blobs, imageConfig)) continue;
     if (ref.role === 'config') checkConfigAgainstLayers(ctx, ref.node, load);

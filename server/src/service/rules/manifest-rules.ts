@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { elements, hasMember, member, propertyNode } from '../json-tree';
+import { LazyNode } from '../lazy-tree';
 import { isImageConfigType, mediaTypeInfo } from '../media-types';
 import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import type { RuleContext } from './context';
@@ -32,6 +33,7 @@ export function checkManifest(ctx: RuleContext): void {
 
   if (configType && isImageConfigType(configType)) {
     for (const layer of elements(layers)) {
+      if (layer instanceof LazyNode && isPlainFilesystemLayer(layer.raw)) continue;
       const mediaType = member(layer, 'mediaType');
       if (mediaType?.type !== 'string') continue;
       const info = mediaTypeInfo(mediaType.value as string);
@@ -40,6 +42,15 @@ export function checkManifest(ctx: RuleContext): void {
       ctx.report('non-filesystem-layer', mediaType, `\`${mediaType.value as string}\` is not a filesystem layer${info ? ` (${info.description.replace(/\.$/, '')})` : ''}; runtimes cannot unpack it (e.g. \`ctr pull --all-platforms\` fails on attestation manifests).`);
     }
   }
+}
+
+/** From the parsed value: a layer the loop above has nothing to say about (most of them). */
+function isPlainFilesystemLayer(raw: unknown): boolean {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return true;
+  const mediaType = (raw as Record<string, unknown>).mediaType;
+  if (typeof mediaType !== 'string') return true;
+  const info = mediaTypeInfo(mediaType);
+  return info !== undefined && info.role !== 'artifact';
 }
 
 export function checkSchema1(ctx: RuleContext): void {

@@ -1,13 +1,75 @@
 import type { Node } from 'jsonc-parser';
-import { collectDescriptors } from '../descriptors';
 import { elements, isObject, member, memberKeys, propertyNode, rangeOf } from '../json-tree';
+import { LazyNode } from '../lazy-tree';
 import { loadSchema, schemaFileFor } from '../schemas';
 import type { RuleContext } from './context';
 import { closeKeyName } from './platform-rules';
 
+/** The members a schema defines, and the near misses of other names (asked once per name). */
+class KnownNames {
+  private readonly names: Set<string>;
+  private readonly closest = new Map<string, string | null>();
+
+  constructor(readonly list: readonly string[]) {
+    this.names = new Set(list);
+  }
+
+  /** The defined member `key` is a near miss of, or undefined (also for a defined member). */
+  intended(key: string): string | undefined {
+    if (this.names.has(key)) return undefined;
+    let answer = this.closest.get(key);
+    if (answer === undefined) {
+      // Bounded: a document of random keys must not grow it without end.
+      if (this.closest.size >= 4096) this.closest.clear();
+      answer = closeKeyName(key, this.list) ?? null;
+      this.closest.set(key, answer);
+    }
+    return answer ?? undefined;
+  }
+}
+
 function propertyNames(schema: Record<string, unknown> | undefined): string[] {
   const props = schema?.properties;
   return props && typeof props === 'object' ? Object.keys(props) : [];
+}
+
+const KNOWN_BY_SCHEMA = new Map<string, KnownNames>();
+
+/** The names of `part` of schema `file` (plus `extra`), computed once. */
+function knownNames(cacheKey: string, names: () => string[]): KnownNames {
+  let known = KNOWN_BY_SCHEMA.get(cacheKey);
+  if (!known) {
+    known = new KnownNames(names());
+    KNOWN_BY_SCHEMA.set(cacheKey, known);
+  }
+  return known;
+}
+
+const TOP_LEVEL = new Map<string, KnownNames>();
+const TOP_LEVEL_WITH_TOOL_FIELDS = new Map<string, KnownNames>();
+
+/** The top-level members of `file`; OCI documents also know the tool-output `digest` and `size`. */
+function topLevelNames(file: string, toolFields: boolean): KnownNames {
+  const cache = toolFields ? TOP_LEVEL_WITH_TOOL_FIELDS : TOP_LEVEL;
+  let known = cache.get(file);
+  if (!known) {
+    known = new KnownNames([...propertyNames(loadSchema(file)), ...(toolFields ? ['digest', 'size'] : [])]);
+    cache.set(file, known);
+  }
+  return known;
+}
+
+let descriptorKnown: KnownNames | undefined;
+let platformKnown: KnownNames | undefined;
+
+function descriptorNames(): KnownNames {
+  descriptorKnown ??= new KnownNames(propertyNames(loadSchema('descriptor.schema.json')));
+  return descriptorKnown;
+}
+
+function platformNames(): KnownNames {
+  platformKnown ??= new KnownNames(propertyNames((loadSchema('descriptor.schema.json').definitions as Record<string, Record<string, unknown>>).platform));
+  return platformKnown;
 }
 
 /**
@@ -17,31 +79,50 @@ function propertyNames(schema: Record<string, unknown> | undefined): string[] {
 export function checkNearMissProperties(ctx: RuleContext): void {
   const file = schemaFileFor(ctx.kind, ctx.doc.detection.artifactManifest);
   if (!file) return;
-  const schema = loadSchema(file);
-  const descriptor = loadSchema('descriptor.schema.json');
-  const platform = (descriptor.definitions as Record<string, Record<string, unknown>>).platform;
-  const extraTopLevel = ctx.kind === 'oci-manifest' || ctx.kind === 'oci-index' ? ['digest', 'size'] : [];
-  checkObject(ctx, ctx.root, [...propertyNames(schema), ...extraTopLevel]);
-  for (const ref of collectDescriptors(ctx.root, ctx.kind)) {
-    checkObject(ctx, ref.node, propertyNames(descriptor));
+  checkObject(ctx, ctx.root, topLevelNames(file, ctx.kind === 'oci-manifest' || ctx.kind === 'oci-index'));
+  const descriptor = descriptorNames();
+  const platform = platformNames();
+  for (const ref of ctx.descriptors) {
+    if (ref.node instanceof LazyNode) {
+      // Read the plain values first: most descriptors need no tree node at all.
+      const raw = ref.node.raw as Record<string, unknown>;
+      if (hasNearMiss(raw, descriptor)) checkObject(ctx, ref.node, descriptor);
+      const rawPlatform = raw.platform;
+      if (isPlainObject(rawPlatform) && hasNearMiss(rawPlatform, platform)) checkObject(ctx, member(ref.node, 'platform') as Node, platform);
+      continue;
+    }
+    checkObject(ctx, ref.node, descriptor);
     const platformNode = member(ref.node, 'platform');
-    if (isObject(platformNode)) checkObject(ctx, platformNode, propertyNames(platform));
+    if (isObject(platformNode)) checkObject(ctx, platformNode, platform);
   }
   if (ctx.kind === 'oci-config' || ctx.kind === 'docker-config') {
-    const props = schema.properties as Record<string, Record<string, unknown>>;
+    const props = loadSchema(file).properties as Record<string, Record<string, unknown>>;
     const config = member(ctx.root, 'config');
-    if (isObject(config)) checkObject(ctx, config, propertyNames(props.config));
+    if (isObject(config)) checkObject(ctx, config, knownNames(`${file}|config`, () => propertyNames(props.config)));
+    const history = knownNames(`${file}|history`, () => propertyNames(props.history.items as Record<string, unknown>));
     for (const entry of elements(member(ctx.root, 'history'))) {
-      if (isObject(entry)) checkObject(ctx, entry, propertyNames(props.history.items as Record<string, unknown>));
+      if (isObject(entry)) checkObject(ctx, entry, history);
     }
   }
 }
 
-function checkObject(ctx: RuleContext, object: Node, known: readonly string[]): void {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Whether `checkObject` would report anything on this parsed object. */
+function hasNearMiss(raw: Record<string, unknown>, known: KnownNames): boolean {
+  for (const key in raw) {
+    const intended = known.intended(key);
+    if (intended && !Object.prototype.hasOwnProperty.call(raw, intended)) return true;
+  }
+  return false;
+}
+
+function checkObject(ctx: RuleContext, object: Node, known: KnownNames): void {
   const keys = memberKeys(object);
   for (const key of keys) {
-    if (known.includes(key)) continue;
-    const intended = closeKeyName(key, known);
+    const intended = known.intended(key);
     if (!intended || keys.includes(intended)) continue;
     const keyNode = propertyNode(object, key)?.children?.[0] as Node;
     ctx.report(

@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { elements, hasMember, isObject, member, propertyNode, stringMember } from '../json-tree';
+import { LazyNode } from '../lazy-tree';
 import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import { editDistance } from '../media-types';
 import {
@@ -85,40 +86,108 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
   const children = elements(member(ctx.root, 'manifests'));
   const seen = new Map<string, number>();
   const windowsByArchitecture = new Map<string, Node[]>();
-  children.forEach((child, index) => {
-    const platform = member(child, 'platform');
-    if (!isObject(platform)) return;
-    // The key is needed only to report on; most entries never need it.
-    const keyOf = (): Node => propertyNode(child, 'platform')?.children?.[0] as Node;
-    const os = stringMember(platform, 'os');
-    const architecture = stringMember(platform, 'architecture');
-    if (!isQuietPlatform(os, architecture, stringMember(platform, 'variant'), hasMember(platform, 'os.version'))) checkPlatformValues(ctx, platform);
-    if (os === undefined || architecture === undefined || os === UNKNOWN_PLATFORM_VALUE) return;
-    const features = elements(member(platform, 'os.features'))
-      .map((feature) => String(feature.value))
-      .sort()
-      .join(',');
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index];
+    const facts = child instanceof LazyNode ? rawPlatformFacts(child) : platformFacts(child);
+    if (!facts) continue;
+    const { os, architecture, variant, osVersion } = facts;
+    if (!isQuietPlatform(os, architecture, variant, facts.hasOsVersion)) checkPlatformValues(ctx, member(child, 'platform') as Node);
+    if (os === undefined || architecture === undefined || os === UNKNOWN_PLATFORM_VALUE) continue;
     // podman pushes a gzip and a zstd copy of one platform, told apart by this annotation.
-    const compression = stringMember(member(child, 'annotations'), 'io.github.containers.compression.zstd') ?? '';
-    const identity = [os, architecture, stringMember(platform, 'variant') ?? '', stringMember(platform, 'os.version') ?? '', features, compression].join('|');
+    const identity = [os, architecture, variant ?? '', osVersion ?? '', facts.features(), facts.compression ?? ''].join('|');
     const first = seen.get(identity);
     if (first !== undefined) {
-      ctx.report('duplicate-platform', keyOf(), `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
+      ctx.report('duplicate-platform', platformKey(child), `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
     } else {
       seen.set(identity, index);
     }
-    if (os === 'windows' && !stringMember(platform, 'os.version')) {
+    if (os === 'windows' && !osVersion) {
       const list = windowsByArchitecture.get(architecture) ?? [];
-      list.push(keyOf());
+      list.push(platformKey(child));
       windowsByArchitecture.set(architecture, list);
     }
-  });
+  }
   for (const keys of windowsByArchitecture.values()) {
     if (keys.length < 2) continue;
     for (const key of keys) {
       ctx.report('windows-os-version', key, 'A Windows entry without `os.version` cannot be matched to the host build; with several Windows entries, clients pick the first, which may not run on the host.');
     }
   }
+}
+
+/** What `checkIndexPlatforms` reads of an index entry with a `platform` object. */
+interface PlatformFacts {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+  osVersion?: string;
+  hasOsVersion: boolean;
+  /** `os.features`, sorted and joined (asked only for entries that get as far as the identity). */
+  features(): string;
+  compression?: string;
+}
+
+/** The key of an entry's `platform` member (needed only to report on; most entries never are). */
+function platformKey(child: Node): Node {
+  return propertyNode(child, 'platform')?.children?.[0] as Node;
+}
+
+function platformFacts(child: Node): PlatformFacts | undefined {
+  const platform = member(child, 'platform');
+  if (!isObject(platform)) return undefined;
+  return {
+    os: stringMember(platform, 'os'),
+    architecture: stringMember(platform, 'architecture'),
+    variant: stringMember(platform, 'variant'),
+    osVersion: stringMember(platform, 'os.version'),
+    hasOsVersion: hasMember(platform, 'os.version'),
+    features: () =>
+      elements(member(platform, 'os.features'))
+        .map((feature) => String(feature.value))
+        .sort()
+        .join(','),
+    compression: stringMember(member(child, 'annotations'), ZSTD_ANNOTATION),
+  };
+}
+
+const ZSTD_ANNOTATION = 'io.github.containers.compression.zstd';
+
+function ownString(raw: Record<string, unknown>, key: string): string | undefined {
+  const value = Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function plainObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The same facts read from the parsed value, without making tree nodes. */
+function rawPlatformFacts(child: LazyNode): PlatformFacts | undefined {
+  const entry = plainObject(child.raw);
+  const platform = entry && plainObject(ownValue(entry, 'platform'));
+  if (!entry || !platform) return undefined;
+  const annotations = plainObject(ownValue(entry, 'annotations'));
+  return {
+    os: ownString(platform, 'os'),
+    architecture: ownString(platform, 'architecture'),
+    variant: ownString(platform, 'variant'),
+    osVersion: ownString(platform, 'os.version'),
+    hasOsVersion: Object.prototype.hasOwnProperty.call(platform, 'os.version'),
+    features: () => {
+      const features = ownValue(platform, 'os.features');
+      if (!Array.isArray(features)) return '';
+      // As the tree reads them: a container has no value.
+      return features
+        .map((feature: unknown) => String(feature !== null && typeof feature === 'object' ? undefined : feature))
+        .sort()
+        .join(',');
+    },
+    compression: annotations && ownString(annotations, ZSTD_ANNOTATION),
+  };
+}
+
+function ownValue(raw: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
 }
 
 /** Known values that checkPlatformValues would have nothing to say about. */
