@@ -55,6 +55,7 @@ import {
 import { isContentAddressedKind } from '../service/document-facts';
 import { DIAGNOSTIC_SOURCE } from './lsp-diagnostics';
 import { filePathOf } from './layout-context';
+import { registryLinks, registryResourceOf } from './registry-links';
 import { runSafe } from './run-safe';
 
 /** The custom request that answers the sha256 and size of an open document's text. */
@@ -258,6 +259,15 @@ export function registerLanguageFeatures(
 
   connection.onDocumentLinks((params, token) =>
     runSafe<DocumentLink[] | null>(log, 'Document links failed', null, token, async () => {
+      if (registryResourceOf(params.textDocument.uri)) {
+        const fetched = manifestFor(params.textDocument.uri);
+        if (!fetched) return [];
+        return registryLinks(params.textDocument.uri, fetched.parsed, MAX_LINKS).map((link) => ({
+          range: range(fetched.document, link.range),
+          target: link.target,
+          tooltip: link.tooltip,
+        }));
+      }
       const layout = await layoutFor(params.textDocument.uri);
       const found = manifestFor(params.textDocument.uri);
       if (!found || !layout?.blobs) return [];
@@ -279,13 +289,21 @@ export function registerLanguageFeatures(
 
   connection.onDefinition((params, token) =>
     runSafe<LocationLink[] | null>(log, 'Go to definition failed', null, token, async () => {
+      const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      if (registryResourceOf(params.textDocument.uri)) {
+        const fetched = manifestFor(params.textDocument.uri);
+        if (!fetched) return null;
+        const offset = fetched.document.offsetAt(params.position);
+        const link = registryLinks(params.textDocument.uri, fetched.parsed, MAX_LINKS).find((l) => l.range.start <= offset && offset <= l.range.end);
+        if (!link) return null;
+        return [{ originSelectionRange: range(fetched.document, link.range), targetUri: link.target, targetRange: top, targetSelectionRange: top }];
+      }
       const layout = await layoutFor(params.textDocument.uri);
       const found = manifestFor(params.textDocument.uri);
       if (!found || !layout?.blobs) return null;
       const value = digestAtOffset(found.parsed, found.document.offsetAt(params.position));
       const file = value ? layout.blobs.fileFor(value.digest) : undefined;
       if (!value || !file) return null;
-      const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       return [{ originSelectionRange: range(found.document, value.range), targetUri: URI.file(file).toString(), targetRange: top, targetSelectionRange: top }];
     }),
   );
