@@ -7,11 +7,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+const made: string[] = [];
+
+/** A fresh temporary folder, removed when the process exits (one exit hook for all of them). */
+export function tempFolder(prefix: string): string {
+  if (made.length === 0) {
+    process.on('exit', () => {
+      for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /** A fresh folder holding `config.json` with this content; removed at exit. */
 export function dockerConfigDir(config: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-docker-config-'));
+  const dir = tempFolder('im-docker-config-');
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -35,8 +48,7 @@ export interface FakeHelper {
  * "credentials not found in native keychain" on stdout and exit 1. `fail` makes every call fail.
  */
 export function fakeCredentialHelper(name: string, answers: Readonly<Record<string, { Username: string; Secret: string }>>, options: { fail?: string } = {}): FakeHelper {
-  const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-cred-helper-'));
-  process.on('exit', () => fs.rmSync(binDir, { recursive: true, force: true }));
+  const binDir = tempFolder('im-cred-helper-');
   const calls = path.join(binDir, 'calls.log');
   const answersFile = path.join(binDir, 'answers.json');
   fs.writeFileSync(answersFile, JSON.stringify(answers));
