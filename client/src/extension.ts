@@ -13,6 +13,8 @@ import {
 } from 'vscode-languageclient/node';
 import { DocumentDigestStatus } from './document-digest';
 import { warnWhenReformattingChangesDigest } from './reformat-warning';
+import { REGISTRY_SCHEME } from './registry-api';
+import { registerRegistryFeatures } from './registry';
 
 /** Also the prefix of the `imageManifest.trace.server` setting, which the client library reads. */
 const CLIENT_ID = 'imageManifest';
@@ -33,6 +35,9 @@ const DOCUMENT_SELECTOR: DocumentSelector = [
   // Blobs of an OCI layout have no extension; package.json maps them to `json`, and this
   // covers them even when a user has associated them with another language.
   { scheme: 'file', pattern: '**/blobs/*/*' },
+  // Manifests, indexes and configs fetched from a registry (Open from Registry, their links),
+  // whatever language they have at the moment they open (they are switched to JSON).
+  { scheme: REGISTRY_SCHEME },
 ];
 
 /** How many crashes in three minutes are restarted before the client gives up (the library's rule). */
@@ -136,6 +141,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
 
   context.subscriptions.push(new DocumentDigestStatus(languageClient, outputChannel, isCandidate));
   context.subscriptions.push(warnWhenReformattingChangesDigest(languageClient, isCandidate));
+  context.subscriptions.push(...registerRegistryFeatures(context, languageClient, outputChannel));
 
   try {
     await languageClient.start();

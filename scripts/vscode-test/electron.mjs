@@ -11,12 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENV, checkBuilt, copyWorkspace, fail, formatResults, log, makeTempDir, repoRoot, suiteIndex } from './common.mjs';
+import { startTestRegistry } from './registry.mjs';
 
 async function main() {
   const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
   checkBuilt({ needBundle: true });
   const { runTests } = await import('@vscode/test-electron');
   const tmp = makeTempDir();
+  // VS Code opened this way trusts the folder, so the registry suite runs here too.
+  const registry = await startTestRegistry({ trusted: true });
   try {
     const workspace = copyWorkspace(path.join(tmp, 'workspace'));
     const resultsFile = path.join(tmp, 'results.json');
@@ -25,7 +28,7 @@ async function main() {
         version: process.env.IMAGE_MANIFEST_VSCODE_VERSION || 'stable',
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: suiteIndex,
-        extensionTestsEnv: { [ENV.results]: resultsFile, [ENV.extensionRoot]: repoRoot },
+        extensionTestsEnv: { [ENV.results]: resultsFile, [ENV.extensionRoot]: repoRoot, ...registry.env },
         launchArgs: [
           workspace,
           // Only the extension under development: a user's extensions must not change results.
@@ -43,6 +46,7 @@ async function main() {
     if (!fs.existsSync(resultsFile)) throw fail('VS Code ended without test results');
     return formatResults(resultsFile);
   } finally {
+    await registry.stop();
     if (values.keep) log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }

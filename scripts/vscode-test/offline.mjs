@@ -7,7 +7,8 @@
 //   node scripts/vscode-test/offline.mjs --vsix <file>        test an installed .vsix instead
 //   node scripts/vscode-test/offline.mjs --packaged           same, with the `npm run package` output
 //   node scripts/vscode-test/offline.mjs --screenshots docs   also save README screenshots there
-//   --trusted                                                 trust the folder (default: Restricted Mode)
+//   --trusted                                                 trust the folder (default: Restricted Mode);
+//                                                             also starts docker-registry for the registry suite
 //   --keep                                                    keep the temporary folder and its logs
 //
 // Environment: IMAGE_MANIFEST_VSCODE_CACHE (where VS Code is installed once),
@@ -36,6 +37,7 @@ import {
   waitForFile,
 } from './common.mjs';
 import { ensureVSCode } from './vscode-cache.mjs';
+import { startTestRegistry } from './registry.mjs';
 import { SCENES } from './scenes.mjs';
 
 const BROWSER_FLAGS = [
@@ -333,10 +335,15 @@ async function main() {
     developmentPath = runnerExtension;
   }
 
+  // The registry suite needs a trusted window; the registry stops with everything else.
+  const registry = await startTestRegistry({ trusted: values.trusted });
+  cleanup.add(() => registry.stop());
+
   // The extension host is started by the VS Code server, not by this script, so the suite's
   // settings travel through the server's environment.
   const env = {
     ...process.env,
+    ...registry.env,
     [ENV.results]: resultsFile,
     [ENV.extensionRoot]: extensionRoot,
     [ENV.scenes]: dirs.scenes,
@@ -363,10 +370,10 @@ async function main() {
       await takeScreenshots(vscode, browserHandle, dirs, env, { developmentPath, outDir: path.resolve(values.screenshots) });
     }
   } catch (error) {
-    reportLogs(dirs, server, browserHandle.browserLog);
+    reportLogs(dirs, server, browserHandle.browserLog, registry);
     throw error;
   } finally {
-    if (outcome?.exitCode) reportLogs(dirs, server, browserHandle.browserLog);
+    if (outcome?.exitCode) reportLogs(dirs, server, browserHandle.browserLog, registry);
   }
   await cleanup.run();
   process.stdout.write(outcome.text);
@@ -374,8 +381,9 @@ async function main() {
 }
 
 /** Where to look when the run failed: VS Code's own logs and the extension's output channel. */
-function reportLogs(dirs, server, browserLog) {
+function reportLogs(dirs, server, browserLog, registry) {
   log(`VS Code server log (tail):\n${tail(server.logFile, 20)}`);
+  if (registry.logs) log(`docker-registry log (tail):\n${registry.logs().trimEnd().split('\n').slice(-20).join('\n')}`);
   log(`browser console (tail):\n${tail(browserLog, 20)}`);
   // The remote extension host logs under the user-data folder, the server under its own.
   const logs = [...findFiles(dirs.userData, /remoteexthost\.log$|Image Manifest\.log$/), ...findFiles(dirs.serverData, /\.log$/)];
