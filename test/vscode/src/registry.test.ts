@@ -108,6 +108,24 @@ suite('Registry: a real docker-registry, in a trusted window', () => {
     assert.equal(stat.permissions, vscode.FilePermission.Readonly);
   });
 
+  test('a tag the registry does not have, or text that is no reference, opens nothing', async () => {
+    const before = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === SCHEME).length;
+    assert.equal(await vscode.commands.executeCommand(OPEN, `${host}/${filled.repository}:no-such-tag`), undefined);
+    assert.equal(await vscode.commands.executeCommand(OPEN, `${host}/Upper Case:tag`), undefined);
+    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === SCHEME).length, before);
+  });
+
+  test('a registry document itself can be pushed under another tag (re-tagging), unchanged', async () => {
+    const platform = filled.platforms[1]!;
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>(OPEN, `${host}/${filled.repository}:${platform.tag}`);
+    assert.ok(document);
+    const result = await vscode.commands.executeCommand<{ digest: string }>(PUSH, document.uri, `${host}/${filled.repository}:retagged`);
+    assert.equal(result?.digest, platform.manifest.digest);
+    const back = await getManifest(host, filled.repository, 'retagged');
+    assert.equal(back.headers['docker-content-digest'], platform.manifest.digest);
+    assert.equal(back.body.toString('utf8'), document.getText());
+  });
+
   test('a registry document gets the same diagnostics as the same bytes in a file', async () => {
     const platform = filled.platforms[0]!;
     const manifest = (await getManifest(host, filled.repository, platform.manifest.digest)).body.toString('utf8');
