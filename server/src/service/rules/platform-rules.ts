@@ -94,7 +94,7 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
     if (!isQuietPlatform(os, architecture, variant, facts.hasOsVersion)) checkPlatformValues(ctx, member(child, 'platform') as Node);
     if (os === undefined || architecture === undefined || os === UNKNOWN_PLATFORM_VALUE) continue;
     // podman pushes a gzip and a zstd copy of one platform, told apart by this annotation.
-    const identity = [os, architecture, variant ?? '', osVersion ?? '', facts.features(), facts.compression ?? ''].join('|');
+    const identity = `${os}|${architecture}|${variant ?? ''}|${osVersion ?? ''}|${facts.features}|${facts.compression ?? ''}`;
     const first = seen.get(identity);
     if (first !== undefined) {
       ctx.report('duplicate-platform', platformKey(child), `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
@@ -122,8 +122,8 @@ interface PlatformFacts {
   variant?: string;
   osVersion?: string;
   hasOsVersion: boolean;
-  /** `os.features`, sorted and joined (asked only for entries that get as far as the identity). */
-  features(): string;
+  /** `os.features`, sorted and joined. */
+  features: string;
   compression?: string;
 }
 
@@ -141,11 +141,10 @@ function platformFacts(child: Node): PlatformFacts | undefined {
     variant: stringMember(platform, 'variant'),
     osVersion: stringMember(platform, 'os.version'),
     hasOsVersion: hasMember(platform, 'os.version'),
-    features: () =>
-      elements(member(platform, 'os.features'))
-        .map((feature) => String(feature.value))
-        .sort()
-        .join(','),
+    features: elements(member(platform, 'os.features'))
+      .map((feature) => String(feature.value))
+      .sort()
+      .join(','),
     compression: stringMember(member(child, 'annotations'), ZSTD_ANNOTATION),
   };
 }
@@ -173,28 +172,32 @@ function rawPlatformFacts(child: LazyNode): PlatformFacts | undefined {
     variant: ownString(platform, 'variant'),
     osVersion: ownString(platform, 'os.version'),
     hasOsVersion: Object.prototype.hasOwnProperty.call(platform, 'os.version'),
-    features: () => {
-      const features = ownValue(platform, 'os.features');
-      if (!Array.isArray(features)) return '';
-      // As the tree reads them: a container has no value.
-      return features
-        .map((feature: unknown) => String(feature !== null && typeof feature === 'object' ? undefined : feature))
-        .sort()
-        .join(',');
-    },
+    features: rawFeatures(ownValue(platform, 'os.features')),
     compression: annotations && ownString(annotations, ZSTD_ANNOTATION),
   };
+}
+
+/** `os.features` as the tree reads them (a container has no value), sorted and joined. */
+function rawFeatures(features: unknown): string {
+  if (!Array.isArray(features) || features.length === 0) return '';
+  return features
+    .map((feature: unknown) => String(feature !== null && typeof feature === 'object' ? undefined : feature))
+    .sort()
+    .join(',');
 }
 
 function ownValue(raw: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
 }
 
+const KNOWN_OS_SET: ReadonlySet<string> = new Set(KNOWN_OS);
+const KNOWN_ARCHITECTURE_SET: ReadonlySet<string> = new Set(KNOWN_ARCHITECTURES);
+
 /** Known values that checkPlatformValues would have nothing to say about. */
 function isQuietPlatform(os: string | undefined, architecture: string | undefined, variant: string | undefined, hasOsVersion: boolean): boolean {
   if (os === undefined || architecture === undefined) return false;
   if (os === UNKNOWN_PLATFORM_VALUE && architecture === UNKNOWN_PLATFORM_VALUE && variant === undefined && !hasOsVersion) return true;
-  if (!KNOWN_OS.includes(os) || !KNOWN_ARCHITECTURES.includes(architecture)) return false;
+  if (!KNOWN_OS_SET.has(os) || !KNOWN_ARCHITECTURE_SET.has(architecture)) return false;
   if (hasOsVersion && os !== 'windows') return false;
   return variant === undefined || (VARIANTS_BY_ARCHITECTURE[architecture]?.includes(variant) ?? false);
 }
