@@ -11,7 +11,7 @@ import { cliThroughput } from './lib/cli-bench.mjs';
 import { hashThroughput } from './lib/hash-bench.mjs';
 import { applyEdit, fixtureFiles, generatedInputs, oneCharEdit } from './lib/inputs.mjs';
 import { SCHEMA_PACKAGE, createJsonLanguageService, findSchemaDirectory, packageVersion } from './lib/json-ls.mjs';
-import { completionAndHover, editToDiagnostics, memoryAfterOpening, startToFirstDiagnostics } from './lib/lsp-bench.mjs';
+import { burstToDiagnostics, completionAndHover, editToDiagnostics, memoryAfterOpening, startToFirstDiagnostics } from './lib/lsp-bench.mjs';
 import { BenchLspClient, serverDebounceMs } from './lib/lsp.mjs';
 import { hasGc, logLogSlope, measureInterleaved } from './lib/measure.mjs';
 
@@ -237,10 +237,13 @@ function growth(rows, series) {
 // ---------------------------------------------------------------------------------------------
 // Over LSP
 
+/** After each edit's diagnostics, before the next edit: a user who edits, then looks. */
+const EDIT_PAUSE_MS = 250;
+
 async function measureLsp(debounce, inputs) {
   const byId = Object.fromEntries(inputs.map((i) => [i.id, i]));
   const small = fixtureFiles(REPO_ROOT).find((f) => f.name.endsWith('registry-amd64.json')).text;
-  const result = { debounceMs: debounce.ms, debounceSource: debounce.source };
+  const result = { debounceMs: debounce.ms, minDebounceMs: debounce.minMs, adaptiveDebounce: debounce.adaptive, debounceSource: debounce.source, editPauseMs: EDIT_PAUSE_MS };
 
   log('LSP: server start → first diagnostics…');
   result.start = await startToFirstDiagnostics(REPO_ROOT, small, quick ? 3 : 7);
@@ -254,15 +257,20 @@ async function measureLsp(debounce, inputs) {
       const doc = byId[id];
       const count = id === 'index-1mb' ? editCount : quick ? 10 : 20;
       log(`LSP: edit → diagnostics on ${doc.name} (${count} edits)…`);
-      const r = await editToDiagnostics(client, `file:///bench/edit-${id}.json`, doc.text, count);
+      const r = await editToDiagnostics(client, `file:///bench/edit-${id}.json`, doc.text, count, { pauseMs: EDIT_PAUSE_MS });
       result.edits[id] = {
         name: doc.name,
         bytes: doc.text.length,
         openToDiagnosticsMs: r.openToDiagnosticsMs,
         diagnostics: r.diagnosticsAfterEdits,
+        // End to end, the debounce included: what a user waits for.
         raw: r.edits,
-        minusDebounce: { medianMs: r.edits.medianMs - debounce.ms, p95Ms: r.edits.p95Ms - debounce.ms },
       };
+      if (id === 'index-1mb') {
+        log(`LSP: typing bursts on ${doc.name}…`);
+        result.edits[id].bursts = await burstToDiagnostics(client, `file:///bench/edit-${id}.json`, r.text, r.version, { bursts: quick ? 5 : 10, pauseMs: EDIT_PAUSE_MS });
+        delete result.edits[id].bursts.text;
+      }
       await client.close(`file:///bench/edit-${id}.json`);
     }
 
@@ -404,9 +412,9 @@ function targets(results) {
   const edit = lsp?.edits?.['index-1mb'];
   if (edit) {
     list.push({
-      target: 'edit → diagnostics p95 < 100 ms on a 1 MB document (excluding the debounce)',
-      value: `p95 ${ms(edit.minusDebounce.p95Ms)} ms after the ${lsp.debounceMs} ms debounce (raw ${ms(edit.raw.p95Ms)} ms)`,
-      met: edit.minusDebounce.p95Ms < 100,
+      target: 'edit → diagnostics p95 < 100 ms on a 1 MB document (end to end, the debounce included)',
+      value: `p95 ${ms(edit.raw.p95Ms)} ms, median ${ms(edit.raw.medianMs)} ms (${debounceWords(lsp)})`,
+      met: edit.raw.p95Ms < 100,
     });
   }
   const g = results.growth?.index;
@@ -431,6 +439,12 @@ function targets(results) {
     });
   }
   return list;
+}
+
+function debounceWords(lsp) {
+  return lsp.adaptiveDebounce
+    ? `the server waits after an isolated change about as long as the document's last validation took, ${lsp.minDebounceMs}–${lsp.debounceMs} ms, and ${lsp.debounceMs} ms during a burst`
+    : `the server debounces changes by ${lsp.debounceMs} ms`;
 }
 
 function report(results) {
@@ -493,13 +507,21 @@ function report(results) {
   }
   const lsp = results.lsp;
   if (lsp) {
-    out.push(`\nOver LSP, through a real server process (ms; the server debounces changes by ${lsp.debounceMs} ms)\n`);
+    out.push(`\nOver LSP, through a real server process (ms; ${debounceWords(lsp)})\n`);
     const rows = [];
     rows.push(['server start → first diagnostics (small manifest)', ms(lsp.start.toFirstDiagnostics.medianMs), ms(lsp.start.toFirstDiagnostics.p95Ms), lsp.start.toFirstDiagnostics.count, 'spawn to publishDiagnostics']);
     for (const [, e] of Object.entries(lsp.edits ?? {})) {
       rows.push([`open → diagnostics, ${e.name}`, ms(e.openToDiagnosticsMs), '', 1, `${e.diagnostics} diagnostics`]);
-      rows.push([`edit → diagnostics, ${e.name}, raw`, ms(e.raw.medianMs), ms(e.raw.p95Ms), e.raw.count, 'didChange sent → publishDiagnostics for that version']);
-      rows.push([`edit → diagnostics, ${e.name}, − debounce`, ms(e.minusDebounce.medianMs), ms(e.minusDebounce.p95Ms), e.raw.count, `raw minus ${lsp.debounceMs} ms`]);
+      rows.push([`edit → diagnostics, ${e.name}`, ms(e.raw.medianMs), ms(e.raw.p95Ms), e.raw.count, `didChange sent → publishDiagnostics for that version (debounce included; ${lsp.editPauseMs ?? 0} ms pause between edits)`]);
+      if (e.bursts) {
+        rows.push([
+          `typing burst → diagnostics, ${e.name}`,
+          ms(e.bursts.medianMs),
+          ms(e.bursts.p95Ms),
+          e.bursts.count,
+          `${e.bursts.perBurst} edits ${e.bursts.gapMs} ms apart; last edit → its diagnostics; ${e.bursts.intermediatePublications} earlier versions published`,
+        ]);
+      }
     }
     const q = lsp.requests;
     if (q) {

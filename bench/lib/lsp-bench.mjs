@@ -24,12 +24,16 @@ export async function startToFirstDiagnostics(repoRoot, text, times) {
   return { toFirstDiagnostics: stats(total), toInitialized: stats(initialize) };
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Opens `text`, then makes `count` one-character edits (a digest hex digit or a size digit, each
  * at a different place, so every version differs), one at a time: the time from sending
- * didChange to receiving publishDiagnostics for that version.
+ * didChange to receiving publishDiagnostics for that version. `pauseMs` after each diagnostics
+ * before the next edit: a user who makes one edit and looks (the server tells such an isolated
+ * edit from a burst of typing, which `burstToDiagnostics` measures).
  */
-export async function editToDiagnostics(client, uri, text, count) {
+export async function editToDiagnostics(client, uri, text, count, { pauseMs = 0 } = {}) {
   const lines = new Lines(text);
   const openedAt = performance.now();
   await client.open(uri, text, 1);
@@ -39,6 +43,7 @@ export async function editToDiagnostics(client, uri, text, count) {
   const latencies = [];
   let diagnostics = opened.params.diagnostics.length;
   for (let i = 0; i < count; i++) {
+    if (pauseMs > 0) await sleep(pauseMs);
     const version = i + 2;
     const edit = oneCharEdit(current, ((i * 0.37) % 0.9) + 0.05, i);
     current = applyEdit(current, edit);
@@ -51,6 +56,40 @@ export async function editToDiagnostics(client, uri, text, count) {
   }
   client.forgetPublished();
   return { openToDiagnosticsMs: openMs, edits: stats(latencies), diagnosticsAfterEdits: diagnostics, version: count + 1, text: current };
+}
+
+/**
+ * Typing bursts: `bursts` times (`pauseMs` apart), `perBurst` one-character edits `gapMs` apart
+ * (key repeat, fast typing), then the time from the last edit of the burst to the diagnostics of
+ * that version; and how many earlier versions of the bursts were published (the server validates
+ * the first edit of a burst, which it cannot tell from an isolated one, then waits for the burst
+ * to end).
+ */
+export async function burstToDiagnostics(client, uri, text, version, { bursts = 10, perBurst = 5, gapMs = 30, pauseMs = 0 } = {}) {
+  const lines = new Lines(text);
+  let current = text;
+  let v = version;
+  const latencies = [];
+  let intermediate = 0;
+  for (let b = 0; b < bursts; b++) {
+    if (pauseMs > 0) await sleep(pauseMs);
+    const first = v + 1;
+    let sentAt = 0;
+    for (let i = 0; i < perBurst; i++) {
+      v++;
+      const edit = oneCharEdit(current, ((b * perBurst + i) * 0.29 % 0.9) + 0.05, 1000 + b * perBurst + i);
+      current = applyEdit(current, edit);
+      const start = lines.positionAt(edit.offset);
+      if (i > 0) await sleep(gapMs);
+      sentAt = performance.now();
+      await client.change(uri, v, [{ range: { start, end: { line: start.line, character: start.character + 1 } }, text: edit.next }]);
+    }
+    const { at } = await client.waitForDiagnostics(uri, v, 300_000);
+    latencies.push(at - sentAt);
+    intermediate += client.published.filter((p) => p.params.uri === uri && p.params.version >= first && p.params.version < v).length;
+  }
+  client.forgetPublished();
+  return { ...stats(latencies), perBurst, gapMs, intermediatePublications: intermediate, version: v, text: current };
 }
 
 /** Offsets (spread over the document) of positions inside mediaType values and on digests. */

@@ -173,14 +173,20 @@ export class Lines {
   }
 }
 
-/** The server's typing debounce, read from its build (150 ms when it cannot be found). */
+/**
+ * The server's typing debounce, read from its build: an isolated change waits about as long as the
+ * document's last validation took, between `min` and `ms`; a change during a burst waits `ms`.
+ */
 export function serverDebounceMs(repoRoot) {
-  try {
-    const source = readFileSync(path.join(repoRoot, 'server', 'out', 'server', 'server.js'), 'utf8');
-    const match = /TYPING_DEBOUNCE_MS\s*=\s*(\d+)/.exec(source);
-    if (match) return { ms: Number(match[1]), source: 'server/out/server/server.js' };
-  } catch {
-    // fall through
+  for (const file of [['server', 'validation-scheduler.js'], ['server', 'server.js']]) {
+    try {
+      const source = readFileSync(path.join(repoRoot, 'server', 'out', ...file), 'utf8');
+      const max = /TYPING_DEBOUNCE_MS\s*=\s*(\d+)/.exec(source);
+      const min = /MIN_TYPING_DEBOUNCE_MS\s*=\s*(\d+)/.exec(source);
+      if (max) return { ms: Number(max[1]), minMs: min ? Number(min[1]) : Number(max[1]), adaptive: Boolean(min), source: `server/out/${file.join('/')}` };
+    } catch {
+      // try the next
+    }
   }
-  return { ms: 150, source: 'assumed' };
+  return { ms: 150, minMs: 150, adaptive: false, source: 'assumed' };
 }

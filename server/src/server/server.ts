@@ -22,10 +22,8 @@ import { SafeTextDocument } from './safe-document';
 import { logError, runSafeVoid } from './run-safe';
 import { SETTINGS_SECTION } from './settings';
 import { SettingsStore } from './settings-store';
-import { ValidationScheduler } from './validation-scheduler';
+import { TYPING_DEBOUNCE_MS, ValidationScheduler, typingDelayMs } from './validation-scheduler';
 
-/** Long enough to skip the keystrokes of a word, short enough to feel immediate. */
-const TYPING_DEBOUNCE_MS = 150;
 /** Hashes finish in bursts (every blob of a layout); one validation covers them. */
 const HASHED_DEBOUNCE_MS = 100;
 /** Settings notifications come in bursts (one per changed key, pull and push at once). */
@@ -56,6 +54,10 @@ export function startServer(connection: Connection): void {
   let capabilities: ClientCapabilities = {};
   let clientName: string | undefined;
 
+  /** How long the last validation of each open document took (parse, rules, positions), in ms. */
+  const validationMs = new Map<string, number>();
+  /** When each open document last changed (performance.now()). */
+  const changedAt = new Map<string, number>();
   const scheduler = new ValidationScheduler(
     (uri, isCurrent) => validate(uri, isCurrent),
     (uri, error) => logError(log, `Validating ${uri} failed`, error),
@@ -69,6 +71,7 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (!document || !isCurrent()) return;
     let diagnostics: Diagnostic[] = [];
+    const started = performance.now();
     try {
       const parsed = current.validateEnable ? parsedFor(document) : undefined;
       // The service gives package.json, tsconfig.json and the like no diagnostics at all.
@@ -79,6 +82,7 @@ export function startServer(connection: Connection): void {
       logError(log, `Validating ${uri} failed`, error);
       diagnostics = [];
     }
+    validationMs.set(uri, performance.now() - started);
     connection.sendDiagnostics({ uri, version: document.version, diagnostics }).catch((error: unknown) =>
       logError(log, `Publishing diagnostics for ${uri} failed`, error),
     );
@@ -174,7 +178,11 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent(({ document }) => {
     runSafeVoid(log, 'Handling a changed document failed', () => {
       if (justOpened.delete(document.uri)) return;
-      scheduler.schedule(document.uri, TYPING_DEBOUNCE_MS);
+      const now = performance.now();
+      const previous = changedAt.get(document.uri);
+      changedAt.set(document.uri, now);
+      const delay = typingDelayMs(scheduler.isWaiting(document.uri), previous === undefined ? undefined : now - previous, validationMs.get(document.uri));
+      scheduler.schedule(document.uri, delay);
     });
   });
   documents.onDidSave(({ document }) => {
@@ -188,6 +196,8 @@ export function startServer(connection: Connection): void {
       const uri = document.uri;
       justOpened.delete(uri);
       scheduler.cancel(uri);
+      validationMs.delete(uri);
+      changedAt.delete(uri);
       parses.delete(uri);
       settings.forget(uri);
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((error: unknown) =>
