@@ -118,6 +118,7 @@ export function formatResults(resultsFile) {
     const time = test.durationMs === undefined ? '' : ` (${test.durationMs} ms)`;
     out.push(`  ${mark} ${test.fullTitle}${time}`);
     if (test.error) out.push(test.error.replace(/^/gm, '      '));
+    if (test.state === 'pending') out.push(`      skipped: ${test.skipReason ?? 'no reason given'}`);
   }
   const skipped = results.pending > 0 ? `, ${results.pending} skipped` : '';
   out.push(`suite time ${(results.durationMs / 1000).toFixed(1)} s`);

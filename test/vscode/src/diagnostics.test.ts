@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { skipBecause } from './skip';
 import {
   EXTENSION_ID,
   closeAllEditors,
@@ -52,7 +53,7 @@ suite('image-manifest in VS Code', () => {
     // Guards the claim that the suite passes in Restricted Mode: without it, a launcher change
     // could silently trust the folder and the Restricted Mode run would prove nothing.
     const expected = process.env['IMAGE_MANIFEST_TEST_TRUSTED'];
-    if (expected === undefined) this.skip();
+    if (expected === undefined) skipBecause(this, 'the launcher did not say which trust state it asked for (IMAGE_MANIFEST_TEST_TRUSTED)');
     assert.equal(vscode.workspace.isTrusted, expected === '1');
   });
 

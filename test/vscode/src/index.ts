@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { RESULTS_ENV, type SuiteResults, type TestResult } from './results';
+import { skipReasonOf } from './skip';
 
 /**
  * Entry point that VS Code calls (the `extensionTestsPath` of the launch). Runs every compiled
@@ -31,7 +32,10 @@ export async function run(): Promise<void> {
         // Hook failures ("before all" …) come through here too, with the hook as `test`.
         tests.push({ ...resultOf(test, 'failed'), error: describeError(error) });
       });
-      runner.on('pending', (test) => tests.push(resultOf(test, 'pending')));
+      runner.on('pending', (test) => {
+        const skipReason = skipReasonOf(test);
+        tests.push(skipReason ? { ...resultOf(test, 'pending'), skipReason } : resultOf(test, 'pending'));
+      });
     });
   } catch (error) {
     // Loading a test file threw: report it as a failed test rather than leaving the launcher to

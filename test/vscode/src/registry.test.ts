@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { skipBecause } from './skip';
 import { EXTENSION_ID, closeAllEditors, codesOf, hasCode, hoverTexts, open, pollUntil, rangeOf, waitForDiagnostics, writeWorkspaceFile } from './helpers';
 import { REGISTRY_ENV, getBlob, getManifest, request, sha256, type Filled } from './registry-env';
 
@@ -46,7 +47,7 @@ function linkOn(document: vscode.TextDocument, links: readonly vscode.DocumentLi
 
 suite('Registry: restricted mode', () => {
   test('the registry commands refuse to run in Restricted Mode, and say so in their enablement', async function () {
-    if (vscode.workspace.isTrusted) this.skip();
+    if (vscode.workspace.isTrusted) skipBecause(this, 'this run is in a trusted window; the Restricted Mode run covers it');
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const contributed = (extension.packageJSON as { contributes: { commands: Array<{ command: string; enablement?: string }> } }).contributes.commands;
     for (const command of [OPEN, PUSH]) {
@@ -73,13 +74,11 @@ suite('Registry: a real docker-registry, in a trusted window', () => {
 
   suiteSetup(function () {
     if (!vscode.workspace.isTrusted) {
-      console.log('registry suite skipped: this run is in Restricted Mode (the trusted run covers it)');
-      this.skip();
+      skipBecause(this, 'this run is in Restricted Mode; the trusted run (npm run test:vscode:vsix) covers it');
     }
     const skip = process.env[REGISTRY_ENV.skip];
     if (skip) {
-      console.log(`registry suite skipped: ${skip}`);
-      this.skip();
+      skipBecause(this, skip);
     }
     host = process.env[REGISTRY_ENV.host] ?? '';
     const fill = process.env[REGISTRY_ENV.fill];

@@ -14,6 +14,8 @@ export interface TestResult {
   readonly durationMs?: number;
   /** Message and stack of the failure, for `failed` only. */
   readonly error?: string;
+  /** Why it was skipped, for `pending` only. */
+  readonly skipReason?: string;
 }
 
 export interface SuiteResults {

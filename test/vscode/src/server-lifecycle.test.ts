@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { skipBecause } from './skip';
 import {
   EXTENSION_ID,
   closeAllEditors,
@@ -32,7 +33,7 @@ suite('the language server process', () => {
   suiteSetup(async function () {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     // Finding the server's pid needs the process table (/proc, or `ps`).
-    if (process.platform === 'win32') this.skip();
+    if (process.platform === 'win32') skipBecause(this, 'finding the server process needs /proc or ps');
   });
 
   teardown(async () => {
