@@ -15,6 +15,8 @@ export class LazyNode implements Node {
   /** Containers: where each member sits, found by one scan of the container's text. */
   private memberRanges?: Map<string, MemberRange>;
   private elementRanges?: number[];
+  /** Where the scan of this container's members or elements goes on; -1 once it reached the end. */
+  private scanFrom = -1;
   private start = -1;
   private size = -1;
   private colon: number | undefined;
@@ -102,18 +104,21 @@ export class LazyNode implements Node {
   private locate(): void {
     const owner = this.owner;
     if (!owner) {
-      const i = skipWhitespace(this.text, 0);
-      this.start = i;
-      this.size = skipValue(this.text, i) - i;
+      // The root: JSON.parse accepted the text, so only JSON whitespace surrounds the value.
+      const text = this.text;
+      const start = skipWhitespace(text, 0);
+      let end = text.length;
+      while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
+      this.setRange(start, end);
       return;
     }
     if (owner.type === 'array') {
-      const ranges = owner.locateElements();
       const index = this.slot as number;
+      const ranges = owner.elementsThrough(index);
       this.setRange(ranges[2 * index] ?? owner.offset, ranges[2 * index + 1] ?? owner.offset + 1);
       return;
     }
-    const range = owner.locateMembers().get(this.slot as string);
+    const range = owner.findMember(this.slot as string);
     if (!range) {
       // Not found by the scan (cannot happen for text JSON.parse accepted): point at the container.
       this.setRange(owner.offset, owner.offset + 1);
@@ -131,13 +136,22 @@ export class LazyNode implements Node {
     this.size = end - start;
   }
 
-  /** One scan of this object's text: where each member's key, colon and value sit. */
-  private locateMembers(): Map<string, MemberRange> {
-    if (this.memberRanges) return this.memberRanges;
-    const ranges = new Map<string, MemberRange>();
-    this.memberRanges = ranges;
+  /**
+   * Where member `key` of this object sits: the object's text is scanned from its start only as
+   * far as that member, and the scan resumes there for the next member asked for (each member is
+   * read once however many are asked for).
+   */
+  private findMember(key: string): MemberRange | undefined {
+    let ranges = this.memberRanges;
+    if (!ranges) {
+      ranges = new Map<string, MemberRange>();
+      this.memberRanges = ranges;
+      this.scanFrom = this.offset + 1;
+    }
+    const known = ranges.get(key);
+    if (known || this.scanFrom < 0) return known;
     const text = this.text;
-    let i = this.offset + 1;
+    let i = this.scanFrom;
     for (;;) {
       i = skipWhitespace(text, i);
       const ch = text.charCodeAt(i);
@@ -146,31 +160,44 @@ export class LazyNode implements Node {
           i++;
           continue;
         }
-        return ranges;
+        this.scanFrom = -1;
+        return undefined;
       }
       const keyStart = i;
       const keyEnd = skipString(text, i);
       const rawKey = text.slice(keyStart + 1, keyEnd - 1);
-      const key = rawKey.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : rawKey;
+      const found = rawKey.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : rawKey;
       const colon = skipWhitespace(text, keyEnd);
       const valueStart = skipWhitespace(text, colon + 1);
       const valueEnd = skipValue(text, valueStart);
-      ranges.set(key, { keyStart, keyEnd, colon, valueStart, valueEnd });
+      const range = { keyStart, keyEnd, colon, valueStart, valueEnd };
+      ranges.set(found, range);
       i = valueEnd;
+      if (found === key) {
+        this.scanFrom = i;
+        return range;
+      }
     }
   }
 
-  /** One scan of this array's text: start and end of each element, in pairs. */
-  private locateElements(): number[] {
-    if (this.elementRanges) return this.elementRanges;
-    const ranges: number[] = [];
-    this.elementRanges = ranges;
+  /** Start and end of the elements of this array, in pairs, found at least through `index`. */
+  private elementsThrough(index: number): number[] {
+    let ranges = this.elementRanges;
+    if (!ranges) {
+      ranges = [];
+      this.elementRanges = ranges;
+      this.scanFrom = this.offset + 1;
+    }
+    if (ranges.length > 2 * index || this.scanFrom < 0) return ranges;
     const text = this.text;
-    let i = this.offset + 1;
+    let i = this.scanFrom;
     for (;;) {
       i = skipWhitespace(text, i);
       const ch = text.charCodeAt(i);
-      if (ch === 93 /* ] */ || Number.isNaN(ch)) return ranges;
+      if (ch === 93 /* ] */ || Number.isNaN(ch)) {
+        this.scanFrom = -1;
+        return ranges;
+      }
       if (ch === 44 /* , */) {
         i++;
         continue;
@@ -178,6 +205,10 @@ export class LazyNode implements Node {
       const end = skipValue(text, i);
       ranges.push(i, end);
       i = end;
+      if (ranges.length > 2 * index) {
+        this.scanFrom = i;
+        return ranges;
+      }
     }
   }
 }

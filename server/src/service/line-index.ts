@@ -11,11 +11,30 @@ export class LineIndex {
 
   constructor(private readonly text: string) {}
 
+  /** Whether the text has a carriage return (then lines are found character by character). */
+  private carriageReturns: boolean | undefined;
+
   /** Scans on until `offset` is covered (or `line` exists). */
   private scanTo(offset: number, line = -1): void {
     const text = this.text;
     const starts = this.lineStarts;
     let i = this.scanned;
+    if (i >= text.length || (i > offset && starts.length > line)) return;
+    this.carriageReturns ??= text.includes('\r');
+    if (!this.carriageReturns) {
+      // Only \n ends a line: hop from one to the next.
+      while (i <= offset || starts.length <= line) {
+        const newline = text.indexOf('\n', i);
+        if (newline < 0) {
+          i = text.length;
+          break;
+        }
+        starts.push(newline + 1);
+        i = newline + 1;
+      }
+      this.scanned = i;
+      return;
+    }
     while (i < text.length && (i <= offset || starts.length <= line)) {
       const ch = text.charCodeAt(i);
       if (ch === 13 /* \r */) {
