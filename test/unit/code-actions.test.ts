@@ -248,6 +248,12 @@ describe('source actions', () => {
     assert.ok(action);
     assert.equal(action.kind, 'quickfix');
     assert.deepEqual(problems(apply(mixed, action)), []);
+    // The light bulb (no `only`) lists that change once, not again as the source action; the
+    // Source Action menu still has it.
+    const all = getCodeActions(parsed, diagnostics[0].range, diagnostics);
+    assert.equal(all.filter((a) => JSON.stringify(a.edits) === JSON.stringify(action.edits)).length, 1, all.map((a) => a.title).join(', '));
+    const source = getCodeActions(parsed, diagnostics[0].range, diagnostics, ['source']);
+    assert.deepEqual(source.find((a) => a.kind === 'source.imageManifest.convertToOci')?.edits, action.edits);
   });
 
   test('no conversion where the other format cannot express the document', () => {

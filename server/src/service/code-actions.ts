@@ -94,7 +94,18 @@ export function getCodeActions(
       actions.push({ title, kind: CODE_ACTION_KINDS.addSchemaVersion, edits: [addSchemaVersion] });
     }
   }
-  return only?.length ? actions.filter((action) => only.some((prefix) => kindMatches(action.kind, prefix))) : actions;
+  return only?.length ? actions.filter((action) => only.some((prefix) => kindMatches(action.kind, prefix))) : withoutEchoes(actions);
+}
+
+/**
+ * Asked for every kind (the light bulb), a source action that makes exactly the edits of a quick fix
+ * in the same list would show the user the same change twice under two titles; the quick fix,
+ * attached to its diagnostics, stays. Asked for source actions only, they are all there.
+ */
+function withoutEchoes(actions: CodeAction[]): CodeAction[] {
+  const quickFixEdits = new Set(actions.filter((a) => a.kind === CODE_ACTION_KINDS.quickFix).map((a) => JSON.stringify(a.edits)));
+  if (quickFixEdits.size === 0) return actions;
+  return actions.filter((a) => !kindMatches(a.kind, 'source') || !quickFixEdits.has(JSON.stringify(a.edits)));
 }
 
 /** `source.imageManifest.convertToOci` matches `source`, `source.imageManifest` and itself. */
