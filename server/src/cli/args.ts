@@ -81,7 +81,9 @@ Docker-Content-Digest go to stderr.
   --timeout <seconds>          per request (default 30)
 
 push: checks <file> like \`check\` and, when it has no errors, PUTs its bytes unchanged to the
-registry under the reference's tag (or digest); prints the digest the registry stored.
+registry under the reference's tag (or digest); prints the digest the registry stored. A digest in
+the reference (repo@sha256:… or repo:tag@sha256:…) pins the content: unless the file hashes to it,
+nothing is sent (exit 1); with a tag beside it, the PUT goes to the tag.
   --force                      push even when the check finds errors
   --media-type <type>          the Content-Type to push with (default: the document's mediaType,
                                else the type of the kind of document)

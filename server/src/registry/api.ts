@@ -25,6 +25,7 @@ export type RegistryErrorKind =
   | 'insecure' // plain http to a host the user has not allowed
   | 'too-large' // the body is larger than the caller allowed
   | 'rejected' // the registry refused a push (MANIFEST_INVALID, MANIFEST_BLOB_UNKNOWN, …)
+  | 'digest-mismatch' // the bytes to push do not hash to the digest the reference pins (nothing sent)
   | 'protocol'; // the registry answered something we cannot use
 
 /** One entry of the distribution spec's error body `{"errors":[{code,message,detail}]}`. */
@@ -78,7 +79,11 @@ export interface BlobHead {
 }
 
 export interface PushResult {
-  /** Where the manifest was pushed (the tag or digest given). */
+  /**
+   * The reference pushed to. With a tag the PUT goes to the tag; a digest beside it (`repo:tag@digest`)
+   * only pins the content: the bytes must hash to it, or nothing is sent. Without a tag the PUT goes
+   * to the digest.
+   */
   readonly reference: ImageReference;
   /** The registry's `Docker-Content-Digest` answer, else the digest of what was sent. */
   readonly digest: string;

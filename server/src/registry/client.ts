@@ -149,11 +149,22 @@ export class RegistryClient {
 
   /**
    * PUT a manifest's bytes, unchanged, with `Content-Type` = mediaType, to the reference's tag (or
-   * its digest when it has no tag). Registry refusals are `rejected` errors carrying its entries.
+   * its digest when it has no tag). A digest in the reference (`repo@digest` or `repo:tag@digest`)
+   * pins the content: when the bytes hash to anything else, nothing is sent and a `digest-mismatch`
+   * error says both digests. Registry refusals are `rejected` errors carrying its entries.
    */
   async pushManifest(ref: ImageReference, bytes: Uint8Array, mediaType: string): Promise<PushResult> {
     const target = ref.tag ?? ref.digest;
     if (target === undefined) throw new RegistryError('protocol', `${formatReference(ref)} names neither a tag nor a digest to push to`);
+    if (ref.digest !== undefined) {
+      const actual = digestOf(bytes, algorithmOf(ref.digest) ?? '');
+      if (actual !== ref.digest) {
+        throw new RegistryError(
+          'digest-mismatch',
+          `refusing to push to ${formatReference(ref)}: the bytes hash to ${actual ?? `a digest of another algorithm than ${ref.digest.split(':')[0]}`}, not to the digest ${ref.digest} the reference pins (nothing was sent)`,
+        );
+      }
+    }
     const response = await this.call({
       ref,
       actions: ['pull', 'push'],
