@@ -166,9 +166,19 @@ export class PushToRegistry implements Disposable {
       this.documents.forget(manifestUri(destination));
       this.log.info(`Pushed ${bytes.length} bytes (${mediaType}) to ${name}: ${result.digest}`);
       const pushed = { ...destination, tag: undefined, digest: result.digest };
-      void window.showInformationMessage(`Image Manifest: pushed to ${name}; the registry stored ${result.digest}.`, 'Open').then((choice) => {
+      const open = (choice: string | undefined) => {
         if (choice === 'Open') void commands.executeCommand(OPEN_FROM_REGISTRY_COMMAND, formatReference(pushed));
-      });
+      };
+      if (result.digestMatches === false) {
+        // The registry stored (or says it stored) other bytes than the document's.
+        const warning = `pushed to ${name}, but the registry says it stored ${result.registryDigest} while the document's bytes hash to ${result.sentDigest}.`;
+        this.log.warn(warning);
+        void window.showWarningMessage(`Image Manifest: ${warning}`, 'Open').then(open);
+      } else if (result.registryDigest === undefined) {
+        void window.showInformationMessage(`Image Manifest: pushed to ${name}; the registry did not confirm a digest (the document's is ${result.sentDigest}).`, 'Open').then(open);
+      } else {
+        void window.showInformationMessage(`Image Manifest: pushed to ${name}; the registry stored ${result.digest}.`, 'Open').then(open);
+      }
       return result;
     } catch (error) {
       if (isCancellation(error, controller.signal)) {

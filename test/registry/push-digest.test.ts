@@ -87,3 +87,65 @@ describe('push: a digest in the reference pins the content', () => {
     assert.deepEqual(registry.seen.map((s) => `${s.method} ${s.url}`), ['PUT /v2/a/manifests/t']);
   });
 });
+
+describe('push: the digest the registry says it stored', () => {
+  const WRONG = `sha256:${'ef'.repeat(32)}`;
+
+  it('client: a Docker-Content-Digest that is not the digest of the bytes sent: digestMatches false, both digests exposed', async () => {
+    const registry = await fake((_req, res) => {
+      res.writeHead(201, { 'Docker-Content-Digest': WRONG });
+      res.end();
+    });
+    const pushed = await new RegistryClient({ dockerConfigDir: NO_DOCKER_CONFIG }).pushManifest({ registry: registry.host, repository: 'a', tag: 't' }, MANIFEST, OCI_MANIFEST);
+    assert.equal(pushed.digestMatches, false);
+    assert.equal(pushed.registryDigest, WRONG);
+    assert.equal(pushed.sentDigest, sha256(MANIFEST));
+    assert.equal(pushed.digest, WRONG, 'digest stays the registry\'s answer');
+    assert.equal(pushed.status, 201);
+  });
+
+  it('client: the right digest matches; none at all (200 text/html) is undefined, with the sent digest', async () => {
+    let html = false;
+    const registry = await fake((_req, res, body) => {
+      if (html) {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end('<html><body>Welcome to nginx!</body></html>');
+      } else {
+        res.writeHead(201, { 'Docker-Content-Digest': sha256(body) });
+        res.end();
+      }
+    });
+    const client = new RegistryClient({ dockerConfigDir: NO_DOCKER_CONFIG });
+    const ref = { registry: registry.host, repository: 'a', tag: 't' };
+    const honest = await client.pushManifest(ref, MANIFEST, OCI_MANIFEST);
+    assert.equal(honest.digestMatches, true);
+    assert.equal(honest.registryDigest, sha256(MANIFEST));
+    html = true;
+    const unconfirmed = await client.pushManifest(ref, MANIFEST, OCI_MANIFEST);
+    assert.equal(unconfirmed.digestMatches, undefined);
+    assert.equal(unconfirmed.registryDigest, undefined);
+    assert.equal(unconfirmed.sentDigest, sha256(MANIFEST));
+    assert.equal(unconfirmed.status, 200);
+  });
+
+  it('CLI: a registry digest other than the bytes\' is a warning naming both, exit 1', async () => {
+    const registry = await fake((_req, res) => {
+      res.writeHead(201, { 'Docker-Content-Digest': WRONG });
+      res.end();
+    });
+    const run = await runRegistryCli(['push', manifestFile(), `${registry.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, new RegExp(`warning: the registry says it stored ${WRONG}, but the bytes sent hash to ${sha256(MANIFEST)}`));
+  });
+
+  it('CLI: a 2xx without Docker-Content-Digest says the registry did not confirm a digest (exit 0, the sent digest printed)', async () => {
+    const registry = await fake((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Welcome to nginx!</body></html>');
+    });
+    const run = await runRegistryCli(['push', manifestFile(), `${registry.host}/a:t`]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /the registry did not confirm a digest \(no Docker-Content-Digest in its 200 answer\)/);
+    assert.equal(run.stdout.toString('utf8'), `${sha256(MANIFEST)}\n`);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * `image-manifest fetch` and `image-manifest push`: the registry client on the command line.
  * Exit codes: 0 ok; 1 the registry said no (unauthorized, denied, not found, rate limited, push
- * rejected), the check refused the push, or a fetched digest did not match; 2 bad usage, an
+ * rejected), the check refused the push, a fetched or pushed digest did not match; 2 bad usage, an
  * unreadable file, a network failure or a timeout.
  */
 import * as fs from 'node:fs';
@@ -172,8 +172,15 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
   try {
     const pushed = await client.pushManifest(ref, bytes, mediaType);
     io.stderr(`${TOOL_NAME}: pushed ${command.file} to ${formatReference(ref)} as ${mediaType} (${bytes.byteLength.toLocaleString('en-US')} bytes)\n`);
+    let code = 0;
+    if (pushed.digestMatches === false) {
+      io.stderr(`${TOOL_NAME}: warning: the registry says it stored ${pushed.registryDigest}, but the bytes sent hash to ${pushed.sentDigest}: what it stored is not ${command.file}\n`);
+      code = 1;
+    } else if (pushed.registryDigest === undefined) {
+      io.stderr(`${TOOL_NAME}: note: the registry did not confirm a digest (no Docker-Content-Digest in its ${pushed.status} answer); the bytes sent hash to ${pushed.sentDigest}\n`);
+    }
     io.stdout(`${pushed.digest}\n`);
-    return 0;
+    return code;
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     if (error.errors.length > 0) {

@@ -88,6 +88,17 @@ export interface PushResult {
   /** The registry's `Docker-Content-Digest` answer, else the digest of what was sent. */
   readonly digest: string;
   readonly location: string | undefined;
+  /** The digest of the bytes sent (the algorithm of the registry's digest or of the reference, else sha256). */
+  readonly sentDigest: string;
+  /** The `Docker-Content-Digest` header of the answer, when the registry sent one. */
+  readonly registryDigest: string | undefined;
+  /**
+   * Whether the registry's digest is the digest of the bytes sent; undefined when it sent none (it
+   * did not confirm what it stored). False means it stored, or says it stored, other content.
+   */
+  readonly digestMatches: boolean | undefined;
+  /** The 2xx status of the answer (distribution sends 201 Created). */
+  readonly status: number;
 }
 
 /** A registry error located in the pushed document, for a diagnostic. */

@@ -175,9 +175,16 @@ export class RegistryClient {
       maxBytes: 1 << 20,
     });
     if (response.status < 200 || response.status >= 300) throw this.statusError(response, ref, 'push');
-    const digest = header(response, 'docker-content-digest') ?? (digestOf(bytes, algorithmOf(ref.digest) ?? 'sha256') as string);
-    this.log(`pushed ${formatReference(ref)}: ${digest}`);
-    return { reference: ref, digest, location: header(response, 'location') };
+    const registryDigest = header(response, 'docker-content-digest');
+    const sentDigest = digestOf(bytes, algorithmOf(registryDigest) ?? algorithmOf(ref.digest) ?? 'sha256') as string;
+    const digestMatches = registryDigest === undefined ? undefined : registryDigest === sentDigest;
+    const digest = registryDigest ?? sentDigest;
+    this.log(
+      `pushed ${formatReference(ref)}: ${response.status}, ${
+        registryDigest === undefined ? `no Docker-Content-Digest (the bytes sent are ${sentDigest})` : digestMatches ? digest : `${registryDigest}, but the bytes sent are ${sentDigest}`
+      }`,
+    );
+    return { reference: ref, digest, location: header(response, 'location'), sentDigest, registryDigest, digestMatches, status: response.status };
   }
 
   private requireDigest(ref: ImageReference, what: string): string {
