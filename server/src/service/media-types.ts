@@ -116,8 +116,17 @@ const BY_TYPE = new Map(ENTRIES.map((entry) => [entry.mediaType, entry]));
 
 export const MEDIA_TYPES: readonly MediaTypeInfo[] = ENTRIES;
 
+// The last answer: descriptors in a row mostly share their type, and comparing two equal strings
+// costs less than hashing a fresh one (strings from JSON.parse carry no hash yet).
+let lastMediaType: string | undefined;
+let lastInfo: MediaTypeInfo | undefined;
+
 export function mediaTypeInfo(mediaType: string): MediaTypeInfo | undefined {
-  return BY_TYPE.get(mediaType);
+  if (mediaType === lastMediaType) return lastInfo;
+  const info = BY_TYPE.get(mediaType);
+  lastMediaType = mediaType;
+  lastInfo = info;
+  return info;
 }
 
 /** RFC 6838 type/subtype without parameters, as image-spec's schema pattern has it. */
