@@ -318,6 +318,21 @@ export const CASES: RuleCase[] = [
 if (require.main === module) {
   runRuleCases(CASES);
 
+  describe('text cut off in the middle', () => {
+    it('only the syntax error, not the members the missing text would have had', () => {
+      const whole = JSON.stringify(ociManifest());
+      for (const end of [whole.indexOf('"config":') + '"config":'.length, whole.indexOf('"layers"') - 1, whole.indexOf('"size"')]) {
+        const found = check(whole.slice(0, end));
+        assert.deepEqual([...new Set(found.map((d) => d.code))], ['json-syntax'], `${whole.slice(0, end)}\n${formatDiagnostics(found)}`);
+      }
+    });
+
+    it('a closed document with a syntax error still gets its structure checked', () => {
+      const found = check(JSON.stringify({ ...ociManifest(), layers: undefined }).replace(/}$/, ',}'));
+      assert.ok(found.some((d) => d.code === 'missing-property' && /`layers`/.test(d.message)), formatDiagnostics(found));
+    });
+  });
+
   describe('maxValidationSize', () => {
     const big = json({ ...ociManifest(), layers: Array.from({ length: 12 }, (_, i) => ({ ...ociLayer(`layer-${i}`), size: i === 3 ? '12' : 10 })) });
 

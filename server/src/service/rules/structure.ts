@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import type { ErrorObject } from 'ajv';
-import { anchorRange, keyOf, nodeAtPath, valueOf } from '../json-tree';
+import { anchorRange, keyOf, nodeAtPath, propertyNode, valueOf } from '../json-tree';
 import { schemaFileFor, structuralErrors } from '../schemas';
 import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import { show, replaceValue, type RuleContext } from './context';
@@ -76,6 +76,9 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
   switch (error.keyword) {
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
+      // Text cut off (after `"config":`, or before `"layers"` came) has the key without a value, or
+      // an object that runs to the end of the text unclosed: the syntax error says it all.
+      if (ctx.doc.syntaxErrors.length > 0 && (propertyNode(node, missing) || isCutOff(ctx.doc, node))) return;
       const known = node === ctx.root ? KNOWN_VALUES[`${ctx.kind}:${missing}`] : undefined;
       const fixes = known
         ? [{ title: `Add "${missing}": ${known.value}`, ...insertPropertyEdit(ctx.doc.text, node, missing, known.value, detectTextStyle(ctx.doc.text), known.after) }]
@@ -121,4 +124,10 @@ function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
     default:
       return;
   }
+}
+
+/** An object that runs to the end of a document whose text ended before the JSON did. */
+function isCutOff(doc: RuleContext['doc'], node: Node): boolean {
+  const textEnd = doc.text.trimEnd().length;
+  return node.offset + node.length >= textEnd && doc.syntaxErrors.some((error) => error.offset >= textEnd);
 }
