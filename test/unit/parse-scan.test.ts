@@ -68,6 +68,9 @@ describe('the quick scan of valid JSON agrees with the full scan', () => {
     assert.deepEqual(scanParsed('{"a":1,"a":2}', JSON.parse('{"a":1,"a":2}'), 200), { duplicateKeys: true, unusualNumbers: false });
     assert.deepEqual(scanParsed('{"a": 1.0}', { a: 1 }, 200), { duplicateKeys: false, unusualNumbers: true });
     assert.deepEqual(scanParsed('{"a": "b:1.5"}', { a: 'b:1.5' }, 200), { duplicateKeys: false, unusualNumbers: false });
+    // Go escapes <, > and & (\u003c, \u003e, \u0026): they hide no colon.
+    assert.deepEqual(scanParsed('{"a":"\\u003e:\\u0026"}', JSON.parse('{"a":"\\u003e:\\u0026"}'), 200), { duplicateKeys: false, unusualNumbers: false });
+    assert.equal(scanParsed('{"a":"\\u003a"}', JSON.parse('{"a":"\\u003a"}'), 200), undefined);
   });
 
   test('random JSON, re-printed with and without whitespace', () => {

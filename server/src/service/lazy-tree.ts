@@ -408,7 +408,7 @@ export function scanParsed(text: string, value: unknown, limit: number): ParsedS
   walkColons = 0;
   walkArrayNumber = false;
   if (!walkParsed(value, 1, limit) || walkArrayNumber) return undefined;
-  if (text.includes('\\u003')) return undefined;
+  if (text.includes('\\u003a') || text.includes('\\u003A')) return undefined;
   let colons = 0;
   let unusualNumbers = false;
   const n = text.length;
