@@ -72,6 +72,10 @@ export class OpenFromRegistry {
 
   /** The digest check, as a notification (not awaited: it must not hold the command open). */
   #reportDigest(name: string, fetched: FetchedManifest): void {
+    for (const problem of fetched.problems) {
+      this.log.warn(`Opened ${name}: ${problem}`);
+      void window.showWarningMessage(`Image Manifest: ${name}: ${problem}.`);
+    }
     const promised = fetched.registryDigest ?? fetched.reference.digest;
     if (fetched.digestMatches === false) {
       warnDigestMismatch(this.log, name, fetched.digest, promised);

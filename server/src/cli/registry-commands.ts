@@ -11,7 +11,7 @@ import { checkFile, defaultService, type FileResult, type Service } from './chec
 import { describeFsError } from './discover';
 import { TOOL_NAME } from './tool';
 import type { RegistryErrorKind, RegistryOptions } from '../registry/api';
-import { RegistryClient, RegistryError } from '../registry/client';
+import { GENERIC_TYPES, RegistryClient, RegistryError } from '../registry/client';
 import { locateRegistryErrors } from '../registry/push-errors';
 import { formatReference, parseReference, ReferenceSyntaxError } from '../registry/reference';
 import { LineIndex, type DocumentKind } from '../service';
@@ -76,11 +76,13 @@ export async function fetchCommand(command: Extract<Command, { name: 'fetch' }>,
   } else {
     io.stdout(Buffer.from(fetched.bytes).toString('utf8'));
   }
+  const generic = fetched.mediaType === undefined || GENERIC_TYPES.has(fetched.mediaType);
   const lines = [
     `${TOOL_NAME}: fetched ${formatReference(ref)}${command.output !== undefined ? ` to ${command.output}` : ''} (${fetched.bytes.byteLength.toLocaleString('en-US')} bytes)`,
-    `media type: ${fetched.mediaType ?? '(none sent)'}`,
+    `media type: ${fetched.mediaType ?? '(none sent)'}${generic ? ' (the registry did not name the kind of manifest; the body is JSON)' : ''}`,
     `digest: ${fetched.digest}`,
   ];
+  for (const problem of fetched.problems) lines.push(`warning: ${problem}`);
   let code = 0;
   if (fetched.registryDigest === undefined) lines.push('registry digest: (no Docker-Content-Digest sent)');
   else lines.push(`registry digest: ${fetched.registryDigest} (${fetched.registryDigest === fetched.digest ? 'matches' : 'DIFFERS'})`);

@@ -62,6 +62,12 @@ export interface FetchedManifest {
    * neither promised anything.
    */
   readonly digestMatches: boolean | undefined;
+  /**
+   * What is odd about the answer, as sentences for a warning (e.g. a Content-Type that is no
+   * manifest media type). Empty when nothing is. A body that is not JSON under a Content-Type that
+   * is no manifest type is not returned at all: it is a `protocol` error.
+   */
+  readonly problems: readonly string[];
 }
 
 export interface FetchedBlob {

@@ -10,6 +10,7 @@ import { Authenticator, describeEntries, scopeString, type AuthScope } from './a
 import { parseWwwAuthenticate } from './auth/www-authenticate';
 import { hostPortOf, isLoopback, looksLikePlainHttp, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
 import { DOCKER_HUB, formatReference, referenceTarget } from './reference';
+import { bodySnippet } from './text';
 import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
 
 export { RegistryError } from './http';
@@ -47,6 +48,18 @@ function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   const text = Array.isArray(value) ? value[0] : value;
   return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+/** Content types that say "some JSON" or "some bytes" without naming a kind of manifest. */
+export const GENERIC_TYPES: ReadonlySet<string> = new Set(['application/json', 'application/octet-stream']);
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function mediaTypeOf(response: HttpResponse): string | undefined {
@@ -118,13 +131,28 @@ export class RegistryClient {
     });
     if (response.status !== 200) throw this.statusError(response, ref, 'manifest');
     const bytes = new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+    const mediaType = mediaTypeOf(response);
+    const problems: string[] = [];
+    if (mediaType === undefined || !MANIFEST_ACCEPT.includes(mediaType)) {
+      // A captive portal, a proxy's error page, a web server where the registry should be.
+      const type = mediaType === undefined ? 'no Content-Type' : `Content-Type ${mediaType}`;
+      if (!isJson(response.body)) {
+        const snippet = bodySnippet(bytes, mediaType);
+        throw new RegistryError('protocol', `${hostPortOf(response.url)} answered ${formatReference(ref)} with ${type} and a body that is not JSON: not a manifest${snippet ? ` (it begins: ${snippet})` : ''}`, {
+          status: response.status,
+        });
+      }
+      // Old registries and some proxies label manifests with a generic type; anything else is odd.
+      if (mediaType !== undefined && !GENERIC_TYPES.has(mediaType)) problems.push(`the registry sent ${type}, which is not a manifest or index media type (the body is JSON)`);
+    }
     const registryDigest = header(response, 'docker-content-digest');
     const algorithm = algorithmOf(registryDigest) ?? algorithmOf(ref.digest) ?? 'sha256';
     const digest = digestOf(bytes, algorithm) as string;
     const promised = [registryDigest, ref.digest].filter((d): d is string => d !== undefined);
     const digestMatches = promised.length === 0 ? undefined : promised.every((p) => digestOf(bytes, algorithmOf(p) ?? '') === p);
     this.log(`manifest ${formatReference(ref)}: ${bytes.byteLength} bytes, ${digest}${digestMatches === false ? ` (registry said ${registryDigest ?? ref.digest})` : ''}`);
-    return { reference: ref, bytes, mediaType: mediaTypeOf(response), registryDigest, digest, digestMatches };
+    for (const problem of problems) this.log(`manifest ${formatReference(ref)}: ${problem}`);
+    return { reference: ref, bytes, mediaType, registryDigest, digest, digestMatches, problems };
   }
 
   /** GET a blob (a config, usually) by the reference's digest; redirects to storage are followed. */
