@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultDockerConfigDir, findCredentials, RegistryError } from 'image-manifest-language-server/out/registry';
-import { authEntry, dockerConfigDir, fakeCredentialHelper, withPath } from '../helpers/docker-config';
+import { authEntry, dockerConfigDir, fakeCredentialHelper, tempFolder, withPath } from '../helpers/docker-config';
 
 describe('docker config.json lookup', () => {
   it('$DOCKER_CONFIG overrides ~/.docker', () => {
@@ -107,5 +107,92 @@ describe('credential helpers (a fake docker-credential-test on PATH)', () => {
     const helper = fakeCredentialHelper('test', {}, { fail: 'keychain is locked' });
     const dir = dockerConfigDir({ credsStore: 'test' });
     await assert.rejects(withPath(helper.binDir, () => findCredentials('r.example', { dockerConfigDir: dir })), (error: unknown) => error instanceof RegistryError && /docker-credential-test failed: keychain is locked/.test(error.message));
+  });
+});
+
+/** A `docker-credential-<name>` running this shell script; returns the PATH folder. */
+function scriptHelper(name: string, body: string): string {
+  const binDir = tempFolder('im-cred-script-');
+  fs.writeFileSync(path.join(binDir, `docker-credential-${name}`), `#!/bin/sh\nread -r server || true\n${body}\n`, { mode: 0o755 });
+  return binDir;
+}
+
+/** Whether a process is still running (a zombie waiting to be reaped counts as gone). */
+function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function helperError(pattern: RegExp, forbidden: RegExp = /TOPSECRET/) {
+  return (error: unknown) => {
+    assert.ok(error instanceof RegistryError, String(error));
+    assert.match(error.message, pattern);
+    assert.doesNotMatch(error.message, forbidden);
+    return true;
+  };
+}
+
+describe('credential helper failures never show its stdout', { skip: process.platform === 'win32' && 'shell-script helpers' }, () => {
+  const SECRET_ANSWER = `echo '{"ServerURL":"r.example","Username":"user","Secret":"TOPSECRET-pass"}'`;
+
+  it('a helper that prints its answer and then exits 1: the exit status, not the answer', async () => {
+    const bin = scriptHelper('leaky', `${SECRET_ANSWER}\nexit 1`);
+    const dir = dockerConfigDir({ credHelpers: { 'r.example': 'leaky' } });
+    await assert.rejects(withPath(bin, () => findCredentials('r.example', { dockerConfigDir: dir })), helperError(/docker-credential-leaky failed: exit status 1$/));
+  });
+
+  it('only the first line of stderr, with terminal escapes removed', async () => {
+    const bin = scriptHelper('noisy', `${SECRET_ANSWER}\nprintf 'keychain \\033[31mlocked\\033[0m\\033]0;pwned\\007 now\\nsecond line TOPSECRET\\n' >&2\nexit 2`);
+    const dir = dockerConfigDir({ credHelpers: { 'r.example': 'noisy' } });
+    await assert.rejects(withPath(bin, () => findCredentials('r.example', { dockerConfigDir: dir })), helperError(/docker-credential-noisy failed: keychain locked now$/, /TOPSECRET|second line|\u001b|\u0007|pwned/));
+  });
+
+  it('more output than the limit: refused without quoting it', async () => {
+    const bin = scriptHelper('chatty', `${SECRET_ANSWER}\nhead -c 2000000 /dev/zero | tr '\\0' x\nexit 1`);
+    const dir = dockerConfigDir({ credHelpers: { 'r.example': 'chatty' } });
+    await assert.rejects(withPath(bin, () => findCredentials('r.example', { dockerConfigDir: dir })), helperError(/docker-credential-chatty printed more than 1,048,576 bytes/, /TOPSECRET|xxxx/));
+  });
+
+  it('on timeout the whole process group is killed: nothing the helper started survives', { timeout: 20_000 }, async () => {
+    const pidFile = path.join(tempFolder('im-cred-pid-'), 'pid');
+    const bin = scriptHelper('hangs', `sleep 30 </dev/null >/dev/null 2>&1 &\necho $! > ${JSON.stringify(pidFile)}\nexec sleep 30`);
+    const dir = dockerConfigDir({ credHelpers: { 'r.example': 'hangs' } });
+    const started = Date.now();
+    await assert.rejects(withPath(bin, () => findCredentials('r.example', { dockerConfigDir: dir, timeoutMs: 500 })), (error: unknown) => error instanceof RegistryError && error.kind === 'timeout' && /did not answer within 0\.5 s/.test(error.message));
+    assert.ok(Date.now() - started < 10_000);
+    const orphan = Number(fs.readFileSync(pidFile, 'utf8'));
+    assert.ok(orphan > 0);
+    const deadline = Date.now() + 3000;
+    while (running(orphan) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(running(orphan), false, `the helper's background process ${orphan} is still running`);
+  });
+
+  it('helper names with "/", ".." or other characters are refused unrun, with a clear message', async () => {
+    for (const name of ['../../tmp/evil', 'a/b', '..', 'x y', 'x;rm', 'tab\tname']) {
+      const dir = dockerConfigDir({ credHelpers: { 'r.example': name } });
+      await assert.rejects(findCredentials('r.example', { dockerConfigDir: dir }), helperError(/refusing to run the credential helper named by credHelpers\["r\.example"\] in .*config\.json: ".*" is not a valid credential helper name/, /\t/));
+    }
+    for (const name of ['osxkeychain', 'ecr-login', 'pass', 'gcloud', 'desktop.exe', 'a_b']) {
+      const dir = dockerConfigDir({ credHelpers: { 'r.example': name } });
+      await assert.rejects(findCredentials('r.example', { dockerConfigDir: dir }), (error: unknown) => error instanceof RegistryError && /not installed or not on PATH|failed|not JSON/.test(error.message), name);
+    }
+  });
+
+  it('a helper that is not installed is named once, with where it was named', async () => {
+    const dir = dockerConfigDir({ credHelpers: { 'r.example': 'does-not-exist-im' } });
+    await assert.rejects(findCredentials('r.example', { dockerConfigDir: dir }), (error: unknown) => {
+      assert.ok(error instanceof RegistryError);
+      assert.equal(error.message, `the credential helper docker-credential-does-not-exist-im (credHelpers["r.example"] in ${path.join(dir, 'config.json')}) is not installed or not on PATH`);
+      return true;
+    });
   });
 });

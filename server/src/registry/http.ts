@@ -75,9 +75,11 @@ export function hostPortOf(url: URL): string {
   return url.port ? `${url.hostname}:${url.port}` : url.hostname;
 }
 
-function seconds(ms: number): string {
+/** Milliseconds as seconds for a message: `30`, `2.5`, `0.3`, `0.001` (never `0.0`). */
+export function formatSeconds(ms: number): string {
   const s = ms / 1000;
-  return Number.isInteger(s) ? `${s}` : s.toFixed(1);
+  if (Number.isInteger(s)) return `${s}`;
+  return s >= 1 ? String(Number(s.toFixed(1))) : String(Number(s.toPrecision(2)));
 }
 
 /** The message for a failed connection: what went wrong in words, and what the user can do. */
@@ -218,7 +220,7 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
       res.on('error', (error: NodeJS.ErrnoException) => finish(new RegistryError('network', describeNetworkError(error, url))));
       res.on('aborted', () => finish(new RegistryError('network', `${host} closed the connection before the whole body arrived`)));
     });
-    const timer = setTimeout(() => finish(new RegistryError('timeout', `${host} did not answer within ${seconds(timeoutMs)} s`)), timeoutMs);
+    const timer = setTimeout(() => finish(new RegistryError('timeout', `${host} did not answer within ${formatSeconds(timeoutMs)} s`)), timeoutMs);
     const onAbort = () => finish(new RegistryError('network', `the request to ${host} was cancelled`));
     request.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error: NodeJS.ErrnoException) => {

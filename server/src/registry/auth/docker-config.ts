@@ -5,11 +5,12 @@
  * base64 of user:password, or `username`/`password`, or `identitytoken`). Docker Hub's key is
  * `https://index.docker.io/v1/`. Nothing is ever written, cached on disk or logged.
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RegistryError } from '../http';
+import { formatSeconds, RegistryError } from '../http';
+import { safeText } from '../text';
 
 /** Docker Hub's key in config.json and for credential helpers. */
 export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
@@ -132,7 +133,7 @@ export function describeCredentialSources(registry: string, lookup: CredentialLo
   const file = path.join(dir, 'config.json');
   if (!config) return `${file} (not found)`;
   const helper = helperFor(config, registry);
-  return helper ? `docker-credential-${helper.name} (${helper.why} in ${file})` : `"auths" in ${file}`;
+  return helper ? `docker-credential-${safeText(helper.name, 100)} (${helper.why} in ${file})` : `"auths" in ${file}`;
 }
 
 function helperFor(config: DockerConfig, registry: string): { name: string; why: string } | undefined {
@@ -157,6 +158,8 @@ export async function findCredentials(registry: string, lookup: CredentialLookup
   }
   const helper = helperFor(config, registry);
   if (helper) {
+    const invalid = invalidHelperName(helper.name);
+    if (invalid !== undefined) throw new RegistryError('unauthorized', `refusing to run the credential helper named by ${helper.why} in ${config.file}: ${invalid}`);
     const serverUrl = authKeyFor(registry);
     lookup.log?.(`credentials for ${registry}: docker-credential-${helper.name} (${helper.why})`);
     return runCredentialHelper(helper.name, serverUrl, { timeoutMs: lookup.timeoutMs, source: `docker-credential-${helper.name} (${helper.why} in ${config.file})` });
@@ -171,50 +174,120 @@ export async function findCredentials(registry: string, lookup: CredentialLookup
   return entryCredentials(found.entry, source);
 }
 
+/** What a helper name may be: it becomes part of a program name looked up on PATH. */
+const HELPER_NAME = /^[A-Za-z0-9._-]+$/;
+
+/** Why a helper name from config.json is refused, or undefined when it is fine. */
+export function invalidHelperName(name: string): string | undefined {
+  if (!HELPER_NAME.test(name) || name.includes('..')) {
+    return `${JSON.stringify(safeText(name, 100))} is not a valid credential helper name (letters, digits, '.', '_' and '-' only, no '..' or '/'): docker-credential-<name> is run from PATH`;
+  }
+  return undefined;
+}
+
+/** The most a helper may print: its answer is one small JSON object. */
+const MAX_HELPER_OUTPUT = 1 << 20;
+
+/** The first line of a helper's stderr, made safe and short, for a message. Never its stdout. */
+function firstLine(stderr: string): string {
+  const line = stderr.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  return safeText(line.trim(), 200);
+}
+
+/** Ends the helper and everything it started (its process group, where there is one). */
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    // Already gone.
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // Nothing left to end.
+    }
+  }
+}
+
 /**
  * `docker-credential-<name> get` with the server URL on stdin; its answer is
  * `{"ServerURL","Username","Secret"}` (Username `<token>`: Secret is an identity token). "Not found"
- * answers mean no credentials; a missing or failing helper is an error saying which helper.
+ * answers mean no credentials; a missing or failing helper is an error saying which helper. The
+ * helper runs in its own process group, which is killed whole on timeout, so nothing it started
+ * outlives it. Messages quote only the first line of its stderr: its stdout may hold the secret.
  */
 export function runCredentialHelper(name: string, serverUrl: string, options: { timeoutMs?: number; source?: string } = {}): Promise<Credentials | undefined> {
   const program = `docker-credential-${name}`;
   const source = options.source ?? program;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const invalid = invalidHelperName(name);
+  if (invalid !== undefined) return Promise.reject(new RegistryError('unauthorized', `refusing to run a credential helper: ${invalid}`));
   return new Promise((resolve, reject) => {
-    const child = execFile(program, ['get'], { timeout: timeoutMs, maxBuffer: 1 << 20, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
-      if (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          reject(new RegistryError('unauthorized', `the credential helper ${program} named by ${source} is not installed or not on PATH`));
-          return;
-        }
+    let child: ChildProcess;
+    try {
+      child = spawn(program, ['get'], { detached: process.platform !== 'win32', stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    } catch (error) {
+      reject(new RegistryError('unauthorized', `the credential helper ${source} could not be started: ${safeText((error as Error).message, 200)}`));
+      return;
+    }
+    let settled = false;
+    const settle = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      action();
+    };
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let outputBytes = 0;
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      outputBytes += chunk.length;
+      if (outputBytes > MAX_HELPER_OUTPUT) {
+        killTree(child);
+        settle(() => reject(new RegistryError('unauthorized', `the credential helper ${program} printed more than ${MAX_HELPER_OUTPUT.toLocaleString('en-US')} bytes; its answer was not used`)));
+        return;
+      }
+      into.push(chunk);
+    };
+    child.stdout?.on('data', collect(stdout));
+    child.stderr?.on('data', collect(stderr));
+    const timer = setTimeout(() => {
+      killTree(child);
+      settle(() => reject(new RegistryError('timeout', `the credential helper ${program} did not answer within ${formatSeconds(timeoutMs)} s`)));
+    }, timeoutMs);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') settle(() => reject(new RegistryError('unauthorized', `the credential helper ${source} is not installed or not on PATH`)));
+      else settle(() => reject(new RegistryError('unauthorized', `the credential helper ${program} could not be run: ${safeText(error.message, 200)}`)));
+    });
+    // 'close': the helper has exited and its output is complete (or something it started still holds it open until the timeout).
+    child.on('close', (code, signal) => {
+      const out = Buffer.concat(stdout).toString('utf8');
+      const err = Buffer.concat(stderr).toString('utf8');
+      if (code !== 0) {
         // The helpers' own words for "nothing stored for this server".
-        const said = `${stdout}\n${stderr}`;
-        if (/credentials not found|not found in native keychain|no credentials/i.test(said)) {
-          resolve(undefined);
+        if (/credentials not found|not found in native keychain|no credentials/i.test(`${out}\n${err}`)) {
+          settle(() => resolve(undefined));
           return;
         }
-        if ((error as { killed?: boolean }).killed) {
-          reject(new RegistryError('timeout', `the credential helper ${program} did not answer within ${Math.round(timeoutMs / 1000)} s`));
-          return;
-        }
-        // The first line of what it said: helpers print a reason there, never the secret.
-        const reason = said.trim().split('\n')[0]?.slice(0, 200) || `exit status ${(error as { code?: unknown }).code ?? 'unknown'}`;
-        reject(new RegistryError('unauthorized', `the credential helper ${program} failed: ${reason}`));
+        const reason = firstLine(err) || (signal ? `killed by ${signal}` : `exit status ${code ?? 'unknown'}`);
+        settle(() => reject(new RegistryError('unauthorized', `the credential helper ${program} failed: ${reason}`)));
         return;
       }
       let value: { Username?: unknown; Secret?: unknown };
       try {
-        value = JSON.parse(stdout) as typeof value;
+        value = JSON.parse(out) as typeof value;
       } catch {
-        reject(new RegistryError('unauthorized', `the credential helper ${program} answered something that is not JSON`));
+        settle(() => reject(new RegistryError('unauthorized', `the credential helper ${program} answered something that is not JSON`)));
         return;
       }
-      const username = typeof value.Username === 'string' ? value.Username : '';
-      const secret = typeof value.Secret === 'string' ? value.Secret : '';
-      if (secret === '' && username === '') resolve(undefined);
-      else if (username === '<token>') resolve({ kind: 'identity-token', identityToken: secret, source });
-      else resolve({ kind: 'basic', username, password: secret, source });
+      const username = typeof value?.Username === 'string' ? value.Username : '';
+      const secret = typeof value?.Secret === 'string' ? value.Secret : '';
+      settle(() => {
+        if (secret === '' && username === '') resolve(undefined);
+        else if (username === '<token>') resolve({ kind: 'identity-token', identityToken: secret, source });
+        else resolve({ kind: 'basic', username, password: secret, source });
+      });
     });
     child.stdin?.on('error', () => {
       // The helper may exit before reading; its exit status tells the story.
