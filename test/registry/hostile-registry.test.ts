@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { RegistryClient, RegistryError } from 'image-manifest-language-server/out/registry';
@@ -89,5 +90,97 @@ describe('fetch: a response that is not a manifest', () => {
     const run = await runRegistryCli(['fetch', `${server.host}/a:t`]);
     assert.equal(run.code, 0);
     assert.doesNotMatch(run.stderr, /did not name|warning/);
+  });
+});
+
+/** A server that writes this raw HTTP answer (latin1 bytes) to every request, then closes. */
+function raw(answer: string): Promise<{ host: string }> {
+  return new Promise((resolve) => {
+    const server = net.createServer((socket) => {
+      let head = '';
+      socket.on('data', (chunk: Buffer) => {
+        // A TLS ClientHello (the client tries https first on loopback): hang up, as a plain-http server would.
+        if (head === '' && chunk[0] === 0x16) {
+          socket.destroy();
+          return;
+        }
+        head += chunk.toString('latin1');
+        if (head.includes('\r\n\r\n')) socket.end(Buffer.from(answer, 'latin1'));
+      });
+      socket.on('error', () => undefined);
+    });
+    server.listen(0, '127.0.0.1', () => {
+      rawServers.push(server);
+      resolve({ host: `127.0.0.1:${(server.address() as net.AddressInfo).port}` });
+    });
+  });
+}
+const rawServers: net.Server[] = [];
+after(() => {
+  for (const server of rawServers) server.close();
+});
+
+/** ESC, BEL, CR, C1 controls: what must never reach a terminal from a server. */
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+const EVIL = 'evil \u001b[31mRED\u001b[0m \u001b]0;pwned\u0007 \r\nfake: ok \u009b2J';
+
+function assertSafe(stderr: string): void {
+  assert.doesNotMatch(stderr, CONTROLS, JSON.stringify(stderr));
+  assert.doesNotMatch(stderr, /^fake: ok/m, 'no forged line');
+  assert.doesNotMatch(stderr, /pwned/, 'no terminal title');
+}
+
+describe('control characters from the server never reach the terminal', () => {
+  it('fetch: a registry error message with escapes, OSC, CR/LF and C1 is printed safely', async () => {
+    const server = await fake((_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: EVIL }] }));
+    });
+    const run = await runRegistryCli(['fetch', '-v', `${server.host}/a:t`]);
+    assert.equal(run.code, 1);
+    assertSafe(run.stderr);
+    assert.match(run.stderr, /evil RED/);
+    await assert.rejects(client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+      assert.ok(error instanceof RegistryError);
+      assert.doesNotMatch(error.message, CONTROLS);
+      assert.ok(error.errors.every((e) => !CONTROLS.test(e.message) && !CONTROLS.test(e.code)));
+      return true;
+    });
+  });
+
+  it('push: error messages and details placed on the document are printed safely', async () => {
+    const server = await fake((_req, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: `MANIFEST_INVALID\u001b[2J`, message: EVIL, detail: EVIL }] }));
+    });
+    const file = path.join(tempFolder('im-evil-push-'), 'm.json');
+    fs.writeFileSync(file, MANIFEST);
+    const run = await runRegistryCli(['push', '--force', file, `${server.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assertSafe(run.stderr);
+    assert.match(run.stderr, /evil RED/);
+  });
+
+  it('header values and the status text: Docker-Content-Digest and a reason phrase with C1 controls', async () => {
+    const body = MANIFEST;
+    const server = await raw(
+      `HTTP/1.1 200 OK\u009b31m\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\u009b0m\r\nDocker-Content-Digest: sha256:\u009b2Jlol\u00ff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    const fetched = await client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' });
+    assert.equal(fetched.digest, sha256(body));
+    assert.equal(fetched.digestMatches, false);
+    assert.doesNotMatch(fetched.registryDigest ?? '', CONTROLS);
+    assert.doesNotMatch(fetched.mediaType ?? '', CONTROLS);
+    const run = await runRegistryCli(['fetch', '-v', `${server.host}/a:t`]);
+    assert.equal(run.code, 1);
+    assertSafe(run.stderr);
+    assert.match(run.stderr, /registry digest: sha256:lol\u00ff \(DIFFERS\)/, "the 8-bit CSI sequence is dropped");
+  });
+
+  it('a token realm with control characters is quoted safely', async () => {
+    const server = await raw(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="ht\u009btp://x\u0080",service="s"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const run = await runRegistryCli(['fetch', '-v', `${server.host}/a:t`]);
+    assert.notEqual(run.code, 0);
+    assertSafe(run.stderr);
   });
 });

@@ -10,7 +10,7 @@ import { Authenticator, describeEntries, scopeString, type AuthScope } from './a
 import { parseWwwAuthenticate } from './auth/www-authenticate';
 import { hostPortOf, isLoopback, looksLikePlainHttp, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
 import { DOCKER_HUB, formatReference, referenceTarget } from './reference';
-import { bodySnippet } from './text';
+import { bodySnippet, safeText } from './text';
 import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
 
 export { RegistryError } from './http';
@@ -44,10 +44,11 @@ function algorithmOf(digest: string | undefined): string | undefined {
   return HASHES[algorithm] ? algorithm : undefined;
 }
 
+/** A header's value, trimmed and made safe to print (a digest or media type never changes by that). */
 function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
+  return text === undefined || text.trim() === '' ? undefined : safeText(text.trim(), 500);
 }
 
 /** Content types that say "some JSON" or "some bytes" without naming a kind of manifest. */
@@ -86,13 +87,15 @@ export class RegistryClient {
   private readonly schemes = new Map<string, 'https:' | 'http:'>();
 
   constructor(options: RegistryOptions = {}) {
-    this.options = options;
+    // Log lines quote the registry (digests, realms, redirects): made safe before they reach a terminal.
+    const log = options.log;
+    this.options = log ? { ...options, log: (line: string) => log(safeText(line, 2000)) } : options;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
     this.auth = new Authenticator({
       dockerConfigDir: options.dockerConfigDir,
       timeoutMs: this.timeoutMs,
-      log: options.log,
+      log: this.options.log,
       signal: options.signal,
       allowHttp: (hostPort, hostname) => this.allowHttp(hostPort, hostname),
       rejectUnauthorized: (hostname) => !this.skipsTlsVerification(hostname),

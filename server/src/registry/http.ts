@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { RegistryErrorEntry, RegistryErrorKind } from './api';
+import { safeText } from './text';
 
 export const INSECURE_SETTING = 'imageManifest.registry.insecureHosts';
 export const INSECURE_FLAG = '--insecure-host';
@@ -19,7 +20,8 @@ export class RegistryError extends Error {
   readonly retryAfterSeconds?: number;
 
   constructor(kind: RegistryErrorKind, message: string, details: { status?: number; errors?: RegistryErrorEntry[]; retryAfterSeconds?: number } = {}) {
-    super(message);
+    // Messages quote registries (error entries, realms, headers): never let one reach a terminal raw.
+    super(safeText(message, 4000));
     this.name = 'RegistryError';
     this.kind = kind;
     if (details.status !== undefined) this.status = details.status;
@@ -189,7 +191,7 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
       const length = Number(res.headers['content-length']);
       const challenges = res.headersDistinct['www-authenticate'] ?? [];
       const done = (bodyBytes: Buffer) =>
-        finish(undefined, { status, statusText: res.statusMessage ?? '', headers: res.headers, challenges, body: bodyBytes, url });
+        finish(undefined, { status, statusText: safeText(res.statusMessage ?? '', 100), headers: res.headers, challenges, body: bodyBytes, url });
       if (request.method === 'HEAD' || REDIRECTS.has(status)) {
         res.resume();
         res.on('end', () => done(Buffer.alloc(0)));
@@ -244,7 +246,8 @@ export function parseErrorBody(body: Buffer | Uint8Array): RegistryErrorEntry[] 
       if (typeof entry !== 'object' || entry === null) return [];
       const { code, message, detail } = entry as { code?: unknown; message?: unknown; detail?: unknown };
       if (typeof code !== 'string') return [];
-      const result: { code: string; message: string; detail?: unknown } = { code, message: typeof message === 'string' ? message : '' };
+      // Code and message reach terminals and editor messages: made safe here, once.
+      const result: { code: string; message: string; detail?: unknown } = { code: safeText(code, 100), message: typeof message === 'string' ? safeText(message, 1000) : '' };
       if (detail !== undefined && detail !== null) result.detail = detail;
       return [result];
     });

@@ -9,6 +9,7 @@ import type { LocatedRegistryError, RegistryErrorEntry } from './api';
 import { collectDescriptors, type DescriptorRef } from '../service/descriptors';
 import { elements, isObject, member, rangeOf, stringMember } from '../service/json-tree';
 import { parseDocument } from '../service/parse';
+import { safeText } from './text';
 
 const DIGEST_IN_TEXT = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
@@ -93,11 +94,11 @@ function detailOffset(detail: unknown): number | undefined {
 
 /** A detail that is prose (not a digest, not an object) adds to the message. */
 function detailText(detail: unknown): string | undefined {
-  if (typeof detail === 'string' && detail.trim() !== '' && !DIGEST_IN_TEXT.test(detail)) return detail.trim();
+  if (typeof detail === 'string' && detail.trim() !== '' && !DIGEST_IN_TEXT.test(detail)) return safeText(detail.trim(), 1000);
   if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) {
     const record = detail as Record<string, unknown>;
     for (const key of ['message', 'reason', 'Reason', 'error']) {
-      if (typeof record[key] === 'string' && (record[key] as string).trim() !== '') return (record[key] as string).trim();
+      if (typeof record[key] === 'string' && (record[key] as string).trim() !== '') return safeText((record[key] as string).trim(), 1000);
     }
   }
   return undefined;
@@ -164,7 +165,7 @@ function charOffsetOfByte(text: string, byteOffset: number): number {
 export function locateRegistryErrors(text: string, errors: readonly RegistryErrorEntry[]): LocatedRegistryError[] {
   let descriptors: Map<string, Located> | undefined;
   return errors.map((entry) => {
-    const code = entry.code;
+    const code = safeText(entry.code, 100);
     let message = SENTENCES[code] ?? `The registry refused the push with ${code}.`;
     let range: LocatedRegistryError['range'];
     const digests = detailDigests(entry.detail);
@@ -191,7 +192,7 @@ export function locateRegistryErrors(text: string, errors: readonly RegistryErro
       range = { start, end: Math.min(text.length, start + 1) };
       message = `${message} Its JSON decoder stopped at byte ${offset}.`;
     }
-    const extra = [entry.message, detailText(entry.detail)].filter((m): m is string => typeof m === 'string' && m.trim() !== '' && !STOCK_MESSAGES.has(m.trim().toLowerCase()) && !STOCK_MESSAGES.has(m.trim()));
+    const extra = [typeof entry.message === 'string' ? safeText(entry.message, 1000) : entry.message, detailText(entry.detail)].filter((m): m is string => typeof m === 'string' && m.trim() !== '' && !STOCK_MESSAGES.has(m.trim().toLowerCase()) && !STOCK_MESSAGES.has(m.trim()));
     if (extra.length > 0) message = `${message} The registry says: ${[...new Set(extra)].join('; ')}.`.replace(/\.\.$/, '.');
     return { code, message, range };
   });
