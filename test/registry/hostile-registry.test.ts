@@ -184,3 +184,44 @@ describe('control characters from the server never reach the terminal', () => {
     assertSafe(run.stderr);
   });
 });
+
+describe('an error body over the limit', () => {
+  const HEAD = 'BAD REQUEST: the proxy says no';
+  /** `status` followed by HEAD and 3 MiB more, chunked or with a Content-Length. */
+  function huge(status: number, withLength: boolean) {
+    const body = Buffer.concat([Buffer.from(HEAD), Buffer.alloc(3 * 1024 * 1024, 'x')]);
+    return fake((_req, res) => {
+      res.writeHead(status, withLength ? { 'Content-Type': 'text/plain', 'Content-Length': String(body.length) } : { 'Content-Type': 'text/plain' });
+      res.write(body.subarray(0, 64 * 1024));
+      setTimeout(() => res.end(body.subarray(64 * 1024)), 10);
+    });
+  }
+
+  for (const withLength of [false, true]) {
+    it(`fetch: the status and the first part of the body are reported, exit 1 (${withLength ? 'Content-Length' : 'chunked'})`, async () => {
+      const server = await huge(400, withLength);
+      await assert.rejects(client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+        assert.ok(error instanceof RegistryError);
+        assert.equal(error.status, 400);
+        assert.equal(error.kind, 'protocol');
+        assert.match(error.message, /answered 400 Bad Request for .*the answer begins: BAD REQUEST: the proxy says nox+…;/);
+        assert.match(error.message, /only its first 1,048,576 bytes were read/);
+        assert.doesNotMatch(error.message, /closed the connection/);
+        return true;
+      });
+      const run = await runRegistryCli(['fetch', '-v', `${server.host}/a:t`]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /→ 400/);
+      assert.match(run.stderr, /error: .*400.*BAD REQUEST: the proxy says no/);
+    });
+  }
+
+  it('push: a 413 with a huge body is the registry refusing, exit 1', async () => {
+    const server = await huge(413, false);
+    const file = path.join(tempFolder('im-huge-err-'), 'm.json');
+    fs.writeFileSync(file, MANIFEST);
+    const run = await runRegistryCli(['push', '--force', file, `${server.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /413 Payload Too Large.*BAD REQUEST: the proxy says no/);
+  });
+});

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { BlobHead, FetchedBlob, FetchedManifest, ImageReference, PushResult, RegistryOptions } from './api';
 import { Authenticator, describeEntries, scopeString, type AuthScope } from './auth/authenticator';
 import { parseWwwAuthenticate } from './auth/www-authenticate';
-import { hostPortOf, isLoopback, looksLikePlainHttp, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
+import { hostPortOf, isLoopback, looksLikePlainHttp, MAX_ERROR_BODY_BYTES, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
 import { DOCKER_HUB, formatReference, referenceTarget } from './reference';
 import { bodySnippet, safeText } from './text';
 import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
@@ -300,7 +300,13 @@ export class RegistryClient {
     const said = describeEntries(errors);
     const host = hostPortOf(response.url);
     const status = response.status;
-    const suffix = said ? ` [${said}]` : '';
+    // No distribution error entries: the start of whatever it sent (a proxy's page, a truncated body) says more than nothing.
+    const snippet = said ? '' : bodySnippet(response.body, header(response, 'content-type'));
+    const suffix = said
+      ? ` [${said}]`
+      : snippet
+        ? ` (the answer begins: ${snippet}${response.bodyTruncated ? `; only its first ${MAX_ERROR_BODY_BYTES.toLocaleString('en-US')} bytes were read` : ''})`
+        : '';
     const name = what === 'blob' ? `blob ${ref.digest} in ${ref.registry}/${ref.repository}` : formatReference(ref);
     switch (status) {
       case 403:

@@ -55,7 +55,12 @@ export interface HttpResponse {
   readonly body: Buffer;
   /** The URL that answered (after redirects). */
   readonly url: URL;
+  /** An error body longer than the limit: `body` is its first part. */
+  readonly bodyTruncated?: boolean;
 }
+
+/** Error bodies are read up to this many bytes whatever the limit: they only feed messages. */
+export const MAX_ERROR_BODY_BYTES = 1 << 20;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export const MAX_REDIRECTS = 5;
@@ -190,8 +195,8 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
       const status = res.statusCode ?? 0;
       const length = Number(res.headers['content-length']);
       const challenges = res.headersDistinct['www-authenticate'] ?? [];
-      const done = (bodyBytes: Buffer) =>
-        finish(undefined, { status, statusText: safeText(res.statusMessage ?? '', 100), headers: res.headers, challenges, body: bodyBytes, url });
+      const done = (bodyBytes: Buffer, bodyTruncated = false) =>
+        finish(undefined, { status, statusText: safeText(res.statusMessage ?? '', 100), headers: res.headers, challenges, body: bodyBytes, url, ...(bodyTruncated ? { bodyTruncated } : {}) });
       if (request.method === 'HEAD' || REDIRECTS.has(status)) {
         res.resume();
         res.on('end', () => done(Buffer.alloc(0)));
@@ -204,15 +209,21 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
       }
       const chunks: Buffer[] = [];
       let received = 0;
-      // Error bodies are read up to 1 MiB whatever the limit: they only feed messages.
-      const limit = status >= 200 && status < 300 ? maxBytes : Math.min(maxBytes, 1 << 20);
+      const success = status >= 200 && status < 300;
+      // Error bodies are read up to MAX_ERROR_BODY_BYTES whatever the limit: they only feed messages.
+      const limit = success ? maxBytes : Math.min(maxBytes, MAX_ERROR_BODY_BYTES);
       res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        const before = received;
         received += chunk.length;
         if (received > limit) {
-          if (status >= 200 && status < 300) finish(new RegistryError('too-large', `${host} sent more than the limit of ${maxBytes.toLocaleString('en-US')} bytes`, { status }));
+          if (success) finish(new RegistryError('too-large', `${host} sent more than the limit of ${maxBytes.toLocaleString('en-US')} bytes`, { status }));
           else {
+            // The status and the first part of the body are the answer. Resolve before hanging up:
+            // destroying the response emits 'aborted', which must not turn it into a network error.
+            chunks.push(chunk.subarray(0, limit - before));
+            done(Buffer.concat(chunks), true);
             res.destroy();
-            done(Buffer.concat(chunks));
           }
           return;
         }
