@@ -38,6 +38,9 @@ describe('fetch and push arguments', () => {
     [['fetch', 'a', '--force'], /--force does not apply to fetch/],
     [['fetch', 'a', '--timeout', '0'], /--timeout expects a number of seconds/],
     [['fetch', 'a', '--timeout', 'soon'], /--timeout expects/],
+    [['fetch', 'a', '--timeout', '3000000'], /--timeout is at most 2147483 seconds/],
+    [['push', 'm', 'r', '--timeout', '2147483.648'], /--timeout is at most 2147483 seconds/],
+    [['fetch', 'a', '--timeout', '0.0001'], /--timeout is at least 0\.001 seconds/],
     [['fetch', 'a', '--insecure-host', 'http://x/'], /--insecure-host expects a host/],
     [['push', 'm', 'r', '--media-type', 'manifest'], /--media-type expects a media type/],
     [['push', 'm', 'r', '--force=yes'], /--force takes no value/],
@@ -47,6 +50,14 @@ describe('fetch and push arguments', () => {
       assert.throws(() => parseArgs(argv), (error: unknown) => error instanceof UsageError && message.test(error.message));
     });
   }
+
+  it('--timeout from 0.001 to 2147483 seconds (2^31-1 ms, what a timer holds) is accepted', () => {
+    for (const value of ['0.001', '2147483', '2147483.647']) {
+      const command = parseArgs(['fetch', 'a', '--timeout', value]);
+      assert.equal(command.name === 'fetch' && command.timeoutSeconds, Number(value));
+    }
+    assert.match(USAGE, /--timeout <seconds> +per request \(default 30; from 0\.001 to 2147483/);
+  });
 
   it('the usage names both commands, the credential sources and the exit codes', () => {
     assert.match(USAGE, /image-manifest fetch \[options\] <reference>/);

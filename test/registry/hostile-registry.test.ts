@@ -225,3 +225,43 @@ describe('an error body over the limit', () => {
     assert.match(run.stderr, /413 Payload Too Large.*BAD REQUEST: the proxy says no/);
   });
 });
+
+describe('timeouts', () => {
+  it('a timeout beyond what a timer holds (the editor setting has no maximum) is clamped, not fired at once', async () => {
+    const server = await fake((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' });
+        res.end(MANIFEST);
+      }, 50);
+    });
+    const fetched = await new RegistryClient({ dockerConfigDir: NO_DOCKER_CONFIG, timeoutMs: 3_000_000_000 }).fetchManifest({ registry: server.host, repository: 'a', tag: 't' });
+    assert.equal(fetched.digest, sha256(MANIFEST));
+  });
+
+  it('a sub-second timeout is said with its precision (0.001 s, not 0.0 s)', async () => {
+    const server = await fake(() => undefined);
+    await assert.rejects(new RegistryClient({ dockerConfigDir: NO_DOCKER_CONFIG, timeoutMs: 1 }).fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+      assert.ok(error instanceof RegistryError && error.kind === 'timeout');
+      assert.match(error.message, /did not answer within 0\.001 s$/);
+      return true;
+    });
+  });
+
+  it('a body that trickles: "did not finish within", not "did not answer"', async () => {
+    const drips: NodeJS.Timeout[] = [];
+    const server = await fake((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' });
+      res.write('{');
+      drips.push(setInterval(() => res.write(' '), 50));
+    });
+    try {
+      await assert.rejects(new RegistryClient({ dockerConfigDir: NO_DOCKER_CONFIG, timeoutMs: 600 }).fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+        assert.ok(error instanceof RegistryError && error.kind === 'timeout');
+        assert.match(error.message, new RegExp(`^${server.host.replace(/\./g, '\\.')} answered but did not finish within 0\\.6 s$`));
+        return true;
+      });
+    } finally {
+      for (const drip of drips) clearInterval(drip);
+    }
+  });
+});

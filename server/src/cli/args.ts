@@ -1,5 +1,6 @@
 import type { VerifyDigests } from '../layout/fs-blob-store';
 import { DIAGNOSTIC_CODES, type RuleSetting } from '../service';
+import { MAX_TIMEOUT_MS } from '../registry/http';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -78,7 +79,8 @@ Docker-Content-Digest go to stderr.
   -o, --output <file>          write the manifest to this file instead of stdout
   --insecure-host <host>       allow plain http (and unverified TLS) for this host or host:port
                                (repeatable; loopback addresses are always allowed)
-  --timeout <seconds>          per request (default 30)
+  --timeout <seconds>          per request (default 30; from 0.001 to 2147483, larger values are
+                               refused)
 
 push: checks <file> like \`check\` and, when it has no errors, PUTs its bytes unchanged to the
 registry under the reference's tag (or digest); prints the digest the registry stored. A digest in
@@ -155,6 +157,9 @@ export function parseArgs(argv: readonly string[]): Command {
         const value = takeValue();
         const seconds = Number(value);
         if (!/^\d+(\.\d+)?$/.test(value) || !(seconds > 0)) throw new UsageError(`--timeout expects a number of seconds greater than 0, got '${value}'`);
+        // Node's timers hold at most 2^31-1 ms; beyond that they would fire at once.
+        if (seconds * 1000 > MAX_TIMEOUT_MS) throw new UsageError(`--timeout is at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (about 24 days), got '${value}'`);
+        if (seconds < 0.001) throw new UsageError(`--timeout is at least 0.001 seconds (1 ms), got '${value}'`);
         timeoutSeconds = seconds;
         break;
       }

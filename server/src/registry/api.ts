@@ -38,7 +38,7 @@ export interface RegistryErrorEntry {
 export interface RegistryOptions {
   /** Hosts (`host` or `host:port`) that may be spoken to over plain http; loopback always may. */
   readonly insecureHosts?: readonly string[];
-  /** Per request, in milliseconds; default 30 000. */
+  /** Per request, in milliseconds; default 30 000; clamped to 1 … 2^31-1 (what a timer can hold). */
   readonly timeoutMs?: number;
   /** Where config.json is read from; default `$DOCKER_CONFIG`, else `~/.docker`. */
   readonly dockerConfigDir?: string;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { BlobHead, FetchedBlob, FetchedManifest, ImageReference, PushResult, RegistryOptions } from './api';
 import { Authenticator, describeEntries, scopeString, type AuthScope } from './auth/authenticator';
 import { parseWwwAuthenticate } from './auth/www-authenticate';
-import { hostPortOf, isLoopback, looksLikePlainHttp, MAX_ERROR_BODY_BYTES, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
+import { clampTimeout, hostPortOf, isLoopback, looksLikePlainHttp, MAX_ERROR_BODY_BYTES, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
 import { DOCKER_HUB, formatReference, referenceTarget } from './reference';
 import { bodySnippet, safeText } from './text';
 import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
@@ -90,7 +90,8 @@ export class RegistryClient {
     // Log lines quote the registry (digests, realms, redirects): made safe before they reach a terminal.
     const log = options.log;
     this.options = log ? { ...options, log: (line: string) => log(safeText(line, 2000)) } : options;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // The editor's setting has no upper bound: clamp to what a timer can hold rather than fire at once.
+    this.timeoutMs = clampTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
     this.auth = new Authenticator({
       dockerConfigDir: options.dockerConfigDir,

@@ -59,6 +59,15 @@ export interface HttpResponse {
   readonly bodyTruncated?: boolean;
 }
 
+/** The longest timeout node's timers hold (2^31-1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A timeout a timer can hold: at least 1 ms, at most MAX_TIMEOUT_MS; not a number: `fallback`. */
+export function clampTimeout(ms: number, fallback: number): number {
+  if (!Number.isFinite(ms)) return ms === Infinity ? MAX_TIMEOUT_MS : fallback;
+  return Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.round(ms)));
+}
+
 /** Error bodies are read up to this many bytes whatever the limit: they only feed messages. */
 export const MAX_ERROR_BODY_BYTES = 1 << 20;
 
@@ -191,7 +200,10 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
     };
     const options: https.RequestOptions = { method: request.method, headers, agent: false };
     if (url.protocol === 'https:' && request.rejectUnauthorized && !request.rejectUnauthorized(url.hostname)) options.rejectUnauthorized = false;
+    // Headers arrived: a timeout after this is a body that did not finish, not a silent server.
+    let answered = false;
     const req = transport.request(url, options, (res) => {
+      answered = true;
       const status = res.statusCode ?? 0;
       const length = Number(res.headers['content-length']);
       const challenges = res.headersDistinct['www-authenticate'] ?? [];
@@ -233,7 +245,10 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
       res.on('error', (error: NodeJS.ErrnoException) => finish(new RegistryError('network', describeNetworkError(error, url))));
       res.on('aborted', () => finish(new RegistryError('network', `${host} closed the connection before the whole body arrived`)));
     });
-    const timer = setTimeout(() => finish(new RegistryError('timeout', `${host} did not answer within ${formatSeconds(timeoutMs)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new RegistryError('timeout', answered ? `${host} answered but did not finish within ${formatSeconds(timeoutMs)} s` : `${host} did not answer within ${formatSeconds(timeoutMs)} s`)),
+      timeoutMs,
+    );
     const onAbort = () => finish(new RegistryError('network', `the request to ${host} was cancelled`));
     request.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error: NodeJS.ErrnoException) => {
