@@ -1,5 +1,7 @@
 /** The command line of fetch and push: what parses, what is refused (exit 2 material). */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseArgs, UsageError, USAGE } from 'image-manifest-language-server/out/cli/args';
 
@@ -64,5 +66,11 @@ describe('fetch and push arguments', () => {
     assert.match(USAGE, /image-manifest push \[options\] <file> <reference>/);
     assert.match(USAGE, /credHelpers/);
     assert.match(USAGE, /2 bad usage, unreadable input, network failure or timeout/);
+  });
+
+  it('fetch 127.0.0.1:99999/x:y: a reference error (exit 2), not an internal error', () => {
+    const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', '..', '..', 'server', 'bin', 'image-manifest.js'), 'fetch', '127.0.0.1:99999/x:y'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr, "image-manifest: invalid image reference '127.0.0.1:99999/x:y': the port 99999 of '127.0.0.1:99999' is out of range (1 to 65535)\n");
   });
 });

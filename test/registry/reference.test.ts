@@ -28,6 +28,7 @@ describe('parseReference: docker normalisation', () => {
     ['test-com:8080/foo', 'test-com:8080', 'foo', 'latest', undefined],
     ['xn--n3h.com:18080/foo', 'xn--n3h.com:18080', 'foo', 'latest', undefined],
     ['127.0.0.1:8000/private/moonbase', '127.0.0.1:8000', 'private/moonbase', 'latest', undefined],
+    ['127.0.0.1:65535/x', '127.0.0.1:65535', 'x', 'latest', undefined],
     ['localhost/app', 'localhost', 'app', 'latest', undefined],
     ['localhost:5000/team/app:1.0', 'localhost:5000', 'team/app', '1.0', undefined],
     ['[fc00::1]:5000/docker/docker', '[fc00::1]:5000', 'docker/docker', 'latest', undefined],
@@ -98,6 +99,11 @@ describe('parseReference: invalid references (distribution\'s invalid names) thr
     [`alpine@md5:${HEX}`, /not supported/],
     ['registry.example.com/a b', /whitespace/],
     [`${'a'.repeat(128)}/${'b'.repeat(128)}`, /longer than 255/],
+    ['127.0.0.1:99999/x:y', /the port 99999 of '127\.0\.0\.1:99999' is out of range \(1 to 65535\)/],
+    ['localhost:65536/x', /port 65536 .*out of range/],
+    ['registry.example.com:0/x', /port 0 .*out of range/],
+    ['[fc00::1]:70000/x', /port 70000 .*out of range/],
+    ['[1:2:3:4:5:6:7:8:9]:5000/x', /not a valid registry host/],
   ];
   for (const [input, message] of invalid) {
     it(JSON.stringify(input.length > 60 ? input.slice(0, 60) + '…' : input), () => {

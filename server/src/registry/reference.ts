@@ -139,6 +139,15 @@ export function parseReference(text: string): ImageReference {
   }
 
   if (registry !== DOCKER_HUB && !DOMAIN_RE.test(registry)) fail(`'${registry}' is not a valid registry host (host, host:port or [IPv6]:port)`);
+  if (registry !== DOCKER_HUB) {
+    const port = /^(?:\[[^\]]*\]|[^:]*):(\d+)$/.exec(registry)?.[1];
+    if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) fail(`the port ${port} of '${registry}' is out of range (1 to 65535)`);
+    try {
+      new URL(`https://${registry}/`);
+    } catch {
+      fail(`'${registry}' is not a valid registry host (host, host:port or [IPv6]:port)`);
+    }
+  }
   if (repository === '' || repository.endsWith('/')) fail('the repository name is missing');
   if (repository.toLowerCase() !== repository) fail(`the repository name '${repository}' must be lowercase`);
   if (!REMOTE_NAME_RE.test(repository)) {
