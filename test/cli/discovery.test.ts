@@ -80,6 +80,32 @@ describe('file discovery', () => {
     ]);
   });
 
+  it('-v lists symlinked folders and symlink loops whatever their names, with the reason', { skip: process.platform === 'win32' && 'symbolic links need a POSIX file system' }, () => {
+    const root = tempDir();
+    const outside = tempDir();
+    fs.writeFileSync(path.join(outside, 'm.json'), MANIFEST);
+    fs.mkdirSync(path.join(root, 'real'));
+    fs.writeFileSync(path.join(root, 'real', 'm.json'), MANIFEST);
+    fs.symlinkSync(outside, path.join(root, 'sub'));
+    fs.symlinkSync('real', path.join(root, 'realsub'));
+    fs.symlinkSync('b', path.join(root, 'a'));
+    fs.symlinkSync('a', path.join(root, 'b'));
+    fs.symlinkSync(path.join(root, 'real', 'm.json'), path.join(root, 'Dockerfile'));
+    const run = runCli(['check', '-v', '.'], root);
+    assert.equal(run.status, 0, run.stderr);
+    const skipped = run.stdout.split('\n').filter((line) => line.includes(': skipped: '));
+    assert.deepEqual(skipped, [
+      'a: skipped: a symbolic link that cannot be resolved (too many levels of symbolic links: a loop), not read',
+      'b: skipped: a symbolic link that cannot be resolved (too many levels of symbolic links: a loop), not read',
+      'realsub: skipped: a symbolic link to a folder (symlinked folders are not followed), not read',
+      'sub: skipped: a symbolic link to a folder (symlinked folders are not followed), not read',
+    ]);
+    assert.match(run.stdout, /^1 file checked: .* \(4 skipped\)$/m);
+    assert.doesNotMatch(run.stdout, /^(sub|realsub)\//m, 'the folders were not entered');
+    // Without -v they are not mentioned.
+    assert.doesNotMatch(runCli(['check', '.'], root).stdout, /skipped/);
+  });
+
   it('follows a symlink named on the command line', { skip: process.platform === 'win32' && 'FIFOs and symbolic links need a POSIX file system' }, () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'target.json'), MANIFEST);

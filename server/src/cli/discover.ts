@@ -91,14 +91,30 @@ function walk(
       if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbsolute, childDisplay, add, skip, errors, root);
     } else if (entry.isFile() && isDocumentName(childAbsolute)) {
       add({ absolute: childAbsolute, display: childDisplay, explicit: false });
-    } else if (entry.isSymbolicLink() && isDocumentName(childAbsolute)) {
-      const target = linkedFileInside(childAbsolute, root);
-      if (typeof target === 'string') add({ absolute: childAbsolute, display: childDisplay, explicit: false });
-      else skip(childAbsolute, { display: childDisplay, reason: `a symbolic link ${target.why}, not read` });
+    } else if (entry.isSymbolicLink()) {
+      // Folders and loops are listed whatever their names (-v says why they were not followed);
+      // other links only when their names could be documents.
+      const notFollowed = symlinkedFolderOrLoop(childAbsolute);
+      if (notFollowed !== undefined) {
+        skip(childAbsolute, { display: childDisplay, reason: `a symbolic link ${notFollowed}, not read` });
+      } else if (isDocumentName(childAbsolute)) {
+        const target = linkedFileInside(childAbsolute, root);
+        if (typeof target === 'string') add({ absolute: childAbsolute, display: childDisplay, explicit: false });
+        else skip(childAbsolute, { display: childDisplay, reason: `a symbolic link ${target.why}, not read` });
+      }
     } else if (!entry.isFile() && isDocumentName(childAbsolute)) {
       // Said in --verbose output, so a user who expected the file checked learns why it was not.
       skip(childAbsolute, { display: childDisplay, reason: `${specialKind(entry)}, not read` });
     }
+  }
+}
+
+/** Why a symbolic link is not followed when it leads to a folder or in a loop; else undefined. */
+function symlinkedFolderOrLoop(link: string): string | undefined {
+  try {
+    return fs.statSync(link).isDirectory() ? 'to a folder (symlinked folders are not followed)' : undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'that cannot be resolved (too many levels of symbolic links: a loop)' : undefined;
   }
 }
 
