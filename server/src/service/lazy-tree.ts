@@ -408,7 +408,10 @@ export function scanParsed(text: string, value: unknown, limit: number): ParsedS
   walkColons = 0;
   walkArrayNumber = false;
   if (!walkParsed(value, 1, limit) || walkArrayNumber) return undefined;
-  if (text.includes('\\u003a') || text.includes('\\u003A')) return undefined;
+  for (let at = text.indexOf('\\u003'); at >= 0; at = text.indexOf('\\u003', at + 5)) {
+    const last = text.charCodeAt(at + 5);
+    if (last === 97 /* a */ || last === 65 /* A */) return undefined;
+  }
   let colons = 0;
   let unusualNumbers = false;
   const n = text.length;

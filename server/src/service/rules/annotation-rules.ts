@@ -33,17 +33,19 @@ const PRERELEASE_KEYS: Record<string, string> = {
 };
 
 export function checkAnnotations(ctx: RuleContext): void {
-  const top = member(ctx.root, 'annotations');
-  if (isObject(top)) checkAnnotationMap(ctx, top);
-  for (const ref of ctx.descriptors) {
-    if (ref.node instanceof LazyNode) {
-      // Read the plain values first: most annotation maps need no tree node at all.
-      const raw = (ref.node.raw as Record<string, unknown>).annotations;
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || isQuietMap(raw as Record<string, unknown>)) continue;
-    }
-    const annotations = member(ref.node, 'annotations');
+  const holders: Node[] = [ctx.root];
+  for (const ref of ctx.descriptors) holders.push(ref.node);
+  for (const holder of holders) {
+    // Read the plain values first: most annotation maps need no tree node at all.
+    if (holder instanceof LazyNode && isQuietValue((holder.raw as Record<string, unknown>).annotations)) continue;
+    const annotations = member(holder, 'annotations');
     if (isObject(annotations)) checkAnnotationMap(ctx, annotations);
   }
+}
+
+/** Whether the parsed `annotations` value gives `checkAnnotationMap` nothing to report (or nothing to read). */
+function isQuietValue(raw: unknown): boolean {
+  return raw === null || typeof raw !== 'object' || Array.isArray(raw) || isQuietMap(raw as Record<string, unknown>);
 }
 
 /** Whether `checkAnnotationMap` would report nothing on this parsed map. */
