@@ -35,7 +35,7 @@ export function tempDir(): string {
 export const TRUNCATED_MANIFEST = '{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "config": {"mediaType": ';
 
 export interface JsonOutput {
-  files: { path: string; kind: string; diagnostics: JsonDiagnostic[] }[];
+  files: { path: string; kind: string; diagnostics: JsonDiagnostic[]; truncated?: true }[];
 }
 export interface JsonDiagnostic {
   code: string;

@@ -3,6 +3,7 @@ import {
   LineIndex,
   parseDocument,
   validateDocument,
+  validateDocumentReport,
   type DocumentKind,
   type ManifestDiagnostic,
   type Range,
@@ -22,8 +23,11 @@ export interface FileDiagnostic {
 }
 
 export type FileResult =
-  /** The file was checked; `diagnostics` may be empty. */
-  | { status: 'checked'; path: string; kind: DocumentKind; diagnostics: FileDiagnostic[] }
+  /**
+   * The file was checked; `diagnostics` may be empty. `omitted`: how many more the service found
+   * beyond its cap of MAX_DIAGNOSTICS per document (absent when none were dropped).
+   */
+  | { status: 'checked'; path: string; kind: DocumentKind; diagnostics: FileDiagnostic[]; omitted?: number }
   /** Not a document we check (binary blob, other JSON). `explicit` files are mentioned to the user. */
   | { status: 'skipped'; path: string; explicit: boolean; reason: string }
   /** Reading failed, or the service threw: the run cannot vouch for this file (exit code 2). */
@@ -33,9 +37,11 @@ export type FileResult =
 export interface Service {
   parseDocument: typeof parseDocument;
   validateDocument: typeof validateDocument;
+  /** When present, used instead of validateDocument to learn whether diagnostics were capped. */
+  validateDocumentReport?: typeof validateDocumentReport;
 }
 
-export const defaultService: Service = { parseDocument, validateDocument };
+export const defaultService: Service = { parseDocument, validateDocument, validateDocumentReport };
 
 export function checkFile(
   candidate: Candidate,
@@ -57,7 +63,9 @@ export function checkFile(
   try {
     const parsed = service.parseDocument(content.text);
     const kind = parsed.detection.kind;
-    const found = service.validateDocument(parsed, { rules, context: layoutContextFor(candidate.absolute, layout), maxValidationSize });
+    const options = { rules, context: layoutContextFor(candidate.absolute, layout), maxValidationSize };
+    const report = service.validateDocumentReport ? service.validateDocumentReport(parsed, options) : undefined;
+    const found = report ? report.diagnostics : service.validateDocument(parsed, options);
     // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,
     // even when broken; the service still speaks up for a manifest it could not parse into a tree.
     if (kind === 'unknown' && found.length === 0) {
@@ -66,7 +74,8 @@ export function checkFile(
     }
     const lines = new LineIndex(content.text);
     const diagnostics = [...found].sort(byPosition).map((d) => toFileDiagnostic(d, lines));
-    return { status: 'checked', path: file, kind, diagnostics };
+    const omitted = report ? report.total - found.length : 0;
+    return omitted > 0 ? { status: 'checked', path: file, kind, diagnostics, omitted } : { status: 'checked', path: file, kind, diagnostics };
   } catch (error) {
     return { status: 'failed', path: file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DIAGNOSTIC_CODES, type CodeInfo, type Severity } from '../service';
+import { DIAGNOSTIC_CODES, MAX_DIAGNOSTICS, type CodeInfo, type Severity } from '../service';
 import type { FileDiagnostic } from './check';
 import type { RunResult } from './summary';
 import { TOOL_NAME, toolInfo } from './tool';
@@ -63,7 +63,14 @@ export function formatSarif(run: RunResult, cwd: string = process.cwd()): string
   }
 
   const failures = run.files.flatMap((f) => (f.status === 'failed' ? [`${f.path}: ${f.reason}`] : []));
-  const notifications = [...run.walkErrors, ...failures].map((text) => ({ level: 'error', message: { text } }));
+  const notifications: { level: string; message: { text: string } }[] = [...run.walkErrors, ...failures].map((text) => ({ level: 'error', message: { text } }));
+  const failed = notifications.length > 0;
+  for (const file of run.files) {
+    if (file.status === 'checked' && file.omitted) {
+      const text = `${file.path}: only the first ${MAX_DIAGNOSTICS.toLocaleString('en-US')} diagnostics are reported (the most severe first); ${file.omitted.toLocaleString('en-US')} more were found`;
+      notifications.push({ level: 'warning', message: { text } });
+    }
+  }
   const info = toolInfo();
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -73,7 +80,7 @@ export function formatSarif(run: RunResult, cwd: string = process.cwd()): string
         tool: { driver: { name: TOOL_NAME, version: info.version, informationUri: info.informationUri, rules } },
         // The service counts columns in UTF-16 code units; SARIF's default is code points.
         columnKind: 'utf16CodeUnits',
-        invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
+        invocations: [{ executionSuccessful: !failed, toolExecutionNotifications: notifications }],
         results,
       },
     ],

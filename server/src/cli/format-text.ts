@@ -1,5 +1,6 @@
 import type { RunResult } from './summary';
 import { countSeverities } from './summary';
+import { MAX_DIAGNOSTICS } from '../service';
 
 /**
  * Human output, one finding per line in the `path:line:col:` form editors and terminals link.
@@ -9,11 +10,16 @@ export function formatText(run: RunResult, verbose: boolean): string {
   const lines: string[] = [];
   let checked = 0;
   let skipped = 0;
+  let truncated = 0;
   for (const file of run.files) {
     if (file.status === 'checked') {
       checked++;
       for (const d of file.diagnostics) {
         lines.push(`${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+      }
+      if (file.omitted) {
+        truncated++;
+        lines.push(`${file.path}: note: only the first ${MAX_DIAGNOSTICS.toLocaleString('en-US')} diagnostics are shown (the most severe first); ${file.omitted.toLocaleString('en-US')} more were found`);
       }
     } else if (file.status === 'skipped') {
       skipped++;
@@ -25,6 +31,7 @@ export function formatText(run: RunResult, verbose: boolean): string {
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning'), `${counts.information} information`];
   if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
   let summary = `${plural(checked, 'file')} checked: ${parts.join(', ')}`;
+  if (truncated > 0) summary += ` (first ${MAX_DIAGNOSTICS.toLocaleString('en-US')} diagnostics shown for ${plural(truncated, 'file')})`;
   if (verbose && skipped > 0) summary += ` (${skipped} skipped)`;
   const blobs = run.blobs;
   if (blobs && blobs.verified > 0) {

@@ -147,6 +147,7 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
       io.stderr(`${command.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
       if (d.severity === 'error') errorCount++;
     }
+    if (result.omitted) io.stderr(`${command.file}: note: only the first ${result.diagnostics.length.toLocaleString('en-US')} diagnostics are shown (the most severe first); ${result.omitted.toLocaleString('en-US')} more were found\n`);
   }
   const ownType = typeof parsed.value === 'object' && parsed.value !== null ? (parsed.value as { mediaType?: unknown }).mediaType : undefined;
   const mediaType = command.mediaType ?? (typeof ownType === 'string' && ownType !== '' ? ownType : mediaTypeForKind(kind, parsed.value, parsed.detection.artifactManifest === true));

@@ -42,8 +42,21 @@ const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
  * (a package.json, a tsconfig) gets none at all.
  */
 export function validateDocument(doc: ParsedDocument, options: ValidationOptions = {}): ManifestDiagnostic[] {
-  if (doc.tooDeep) return tooDeepDiagnostics(doc, options);
-  if (doc.detection.kind === 'unknown' || !doc.root) return toolOutputDiagnostics(doc, options);
+  return validateDocumentReport(doc, options).diagnostics;
+}
+
+/** What validateDocument returns, and how many diagnostics there were before the cap. */
+export interface ValidationReport {
+  /** Exactly what validateDocument returns: at most MAX_DIAGNOSTICS, the most severe first kept. */
+  readonly diagnostics: ManifestDiagnostic[];
+  /** How many there were before MAX_DIAGNOSTICS applied (after the rule settings). */
+  readonly total: number;
+}
+
+/** validateDocument, saying also whether the cap dropped diagnostics (for the CLI's summary). */
+export function validateDocumentReport(doc: ParsedDocument, options: ValidationOptions = {}): ValidationReport {
+  if (doc.tooDeep) return uncapped(tooDeepDiagnostics(doc, options));
+  if (doc.detection.kind === 'unknown' || !doc.root) return uncapped(toolOutputDiagnostics(doc, options));
   const ctx = new RuleContext(doc, options.context);
   const limit = options.maxValidationSize ?? DEFAULT_MAX_VALIDATION_SIZE;
   const limited = doc.text.length > limit;
@@ -53,7 +66,12 @@ export function validateDocument(doc: ParsedDocument, options: ValidationOptions
     const start = doc.text.length - doc.text.trimStart().length;
     ctx.report('validation-limited', { start, end: start + 1 }, `This document has ${doc.text.length.toLocaleString('en-US')} characters, more than \`imageManifest.maxValidationSize\` (${limit.toLocaleString('en-US')}): only JSON syntax and structure were checked. Raise it (CLI: \`--max-validation-size\`) to check everything.`);
   }
-  return capped(applyRuleSettings(ctx.results(), options.rules)).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  const all = applyRuleSettings(ctx.results(), options.rules);
+  return { diagnostics: capped(all).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end), total: all.length };
+}
+
+function uncapped(diagnostics: ManifestDiagnostic[]): ValidationReport {
+  return { diagnostics, total: diagnostics.length };
 }
 
 /** No editor shows more usefully; the most severe are kept when a document has more. */
