@@ -265,3 +265,48 @@ describe('timeouts', () => {
     }
   });
 });
+
+describe('messages that say what happened', () => {
+  function challenging(challenge: string) {
+    return fake((_req, res) => {
+      res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'application/json' });
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+    });
+  }
+
+  it('a garbage challenge: could not parse the registry\'s authentication challenge', async () => {
+    const server = await challenging('Bearer realm=,,,"""===');
+    await assert.rejects(client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+      assert.ok(error instanceof RegistryError && error.kind === 'unauthorized');
+      assert.equal(error.message, `${server.host} requires authentication, but could not parse the registry's authentication challenge (WWW-Authenticate: Bearer realm=,,,"""===)`);
+      return true;
+    });
+  });
+
+  it('a scheme we do not speak is still called unsupported', async () => {
+    const server = await challenging('Negotiate');
+    await assert.rejects(client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => error instanceof RegistryError && /requires authentication with Negotiate, which is not supported \(Basic and Bearer are\)$/.test(error.message));
+  });
+
+  it('a token realm with a scheme other than http(s): names the realm, its scheme and the host', async () => {
+    const server = await challenging('Bearer realm="file:///etc/passwd",service="x"');
+    await assert.rejects(client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+      assert.ok(error instanceof RegistryError);
+      assert.match(error.message, new RegExp(`^the token realm file:///etc/passwd named by ${server.host.replace(/\./g, '\\.')} uses an unsupported scheme 'file'`));
+      return true;
+    });
+    assert.equal(server.seen.length, 1, 'nothing but the first request');
+  });
+
+  it('push of a document that is no manifest: one sentence, exit 1', async () => {
+    const dir = tempFolder('im-push-nonmanifest-');
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+    fs.writeFileSync(path.join(dir, 'garbage.json'), '{"a": ');
+    const config = await runRegistryCli(['push', path.join(dir, 'config.json'), '127.0.0.1:1/a:t']);
+    assert.equal(config.code, 1);
+    assert.equal(config.stderr.trimEnd().split('\n').at(-1), `image-manifest: refusing to push ${path.join(dir, 'config.json')} (an OCI image config): only manifests and indexes can be pushed`);
+    const garbage = await runRegistryCli(['push', path.join(dir, 'garbage.json'), '127.0.0.1:1/a:t']);
+    assert.equal(garbage.code, 1);
+    assert.equal(garbage.stderr, `image-manifest: refusing to push ${path.join(dir, 'garbage.json')} (not valid JSON, and not recognisable as a manifest): only manifests and indexes can be pushed\n`);
+  });
+});

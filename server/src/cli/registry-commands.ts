@@ -113,6 +113,14 @@ export function mediaTypeForKind(kind: DocumentKind, value: unknown, artifactMan
   }
 }
 
+/** Kinds that are no manifest, in words. */
+const KIND_NAMES: Partial<Record<DocumentKind, string>> = {
+  'oci-config': 'an OCI image config',
+  'docker-config': 'a Docker image config',
+  'oci-layout': 'an oci-layout file',
+  unknown: 'not recognisable as a manifest',
+};
+
 const PUSHABLE: ReadonlySet<DocumentKind> = new Set(['oci-manifest', 'oci-index', 'docker-manifest', 'docker-manifest-list', 'docker-schema1']);
 
 export async function pushCommand(command: Extract<Command, { name: 'push' }>, io: RegistryIo, service: Service = defaultService, extra: Partial<RegistryOptions> = {}): Promise<number> {
@@ -152,9 +160,9 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
   const ownType = typeof parsed.value === 'object' && parsed.value !== null ? (parsed.value as { mediaType?: unknown }).mediaType : undefined;
   const mediaType = command.mediaType ?? (typeof ownType === 'string' && ownType !== '' ? ownType : mediaTypeForKind(kind, parsed.value, parsed.detection.artifactManifest === true));
   if (!PUSHABLE.has(kind)) {
-    const what = result.status === 'skipped' ? result.reason : `it is ${kind === 'unknown' ? 'not a recognisable manifest' : `a ${kind}`}`;
+    const what = result.status === 'skipped' ? result.reason : (KIND_NAMES[kind] ?? kind);
     if (!command.force || mediaType === undefined) {
-      io.stderr(`${TOOL_NAME}: refusing to push ${command.file}: only manifests and indexes can be pushed, and ${what}${command.force ? ' (with --force, name the type with --media-type)' : ''}\n`);
+      io.stderr(`${TOOL_NAME}: refusing to push ${command.file} (${what}): only manifests and indexes can be pushed${command.force ? '; with --force, name the type with --media-type' : ''}\n`);
       return 1;
     }
     io.stderr(`${TOOL_NAME}: warning: ${command.file} is not a manifest or index (${what}); pushing anyway (--force)\n`);

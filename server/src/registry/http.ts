@@ -142,7 +142,12 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
   let headers: Record<string, string> = { ...request.headers };
   const startOrigin = originOf(url);
   for (let redirects = 0; ; redirects++) {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RegistryError('protocol', `${hostPortOf(request.url)} redirected to an unsupported URL scheme '${url.protocol}'`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new RegistryError(
+        'protocol',
+        redirects === 0 ? `cannot request ${url.href}: the URL scheme '${url.protocol.slice(0, -1)}' is not supported (https or http)` : `${hostPortOf(request.url)} redirected to an unsupported URL scheme '${url.protocol.slice(0, -1)}'`,
+      );
+    }
     if (url.protocol === 'http:' && !request.allowHttp(hostPortOf(url), url.hostname)) {
       throw new RegistryError(
         'insecure',

@@ -10,6 +10,7 @@ import type { RegistryErrorEntry } from '../api';
 import { hostPortOf, parseErrorBody, RegistryError, send, type HttpRequest } from '../http';
 import { basicAuthorization, describeCredentialSources, findCredentials, type Credentials } from './docker-config';
 import { isScheme, parseWwwAuthenticate, type Challenge } from './www-authenticate';
+import { safeText } from '../text';
 
 export interface AuthenticatorOptions {
   readonly dockerConfigDir?: string;
@@ -100,8 +101,14 @@ export class Authenticator {
       this.options.log?.(`${host}: Basic authentication with ${credentials.source}`);
       return { authorization, credentials };
     }
-    const schemes = challenges.map((c) => c.scheme).join(', ');
-    throw new RegistryError('unauthorized', `${host} requires authentication${schemes ? ` with ${schemes}, which is not supported (Basic and Bearer are)` : ' but sent no WWW-Authenticate challenge'}`, { status: 401 });
+    const sent = challengeHeaders.join(', ').trim();
+    if (sent === '') throw new RegistryError('unauthorized', `${host} requires authentication but sent no WWW-Authenticate challenge`, { status: 401 });
+    // A Basic or Bearer challenge we could not use (no realm), or nothing that parses as one.
+    if (challenges.length === 0 || challenges.some((c) => isScheme(c, 'Bearer') || isScheme(c, 'Basic'))) {
+      throw new RegistryError('unauthorized', `${host} requires authentication, but could not parse the registry's authentication challenge (WWW-Authenticate: ${safeText(sent, 200)})`, { status: 401 });
+    }
+    const schemes = [...new Set(challenges.map((c) => c.scheme))].join(', ');
+    throw new RegistryError('unauthorized', `${host} requires authentication with ${schemes}, which is not supported (Basic and Bearer are)`, { status: 401 });
   }
 
   noCredentials(scope: AuthScope, host: string): RegistryError {
@@ -118,6 +125,9 @@ export class Authenticator {
       realm = new URL(challenge.params.realm);
     } catch {
       throw new RegistryError('protocol', `${host} named a token service that is not a URL: '${challenge.params.realm}'`, { status: 401 });
+    }
+    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+      throw new RegistryError('protocol', `the token realm ${safeText(realm.href, 200)} named by ${host} uses an unsupported scheme '${realm.protocol.slice(0, -1)}' (a token service is reached over https, or http for loopback and insecure hosts)`, { status: 401 });
     }
     const service = challenge.params.service;
     const scopeText = scopeString(scope);
