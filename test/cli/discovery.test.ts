@@ -127,8 +127,13 @@ describe('file discovery', () => {
     fs.writeFileSync(file, '{' + ' '.repeat(4095));
     fs.truncateSync(file, 512 * 1024 * 1024); // sparse: costs no disk
     const run = runCli(['check', 'huge.json'], dir);
-    assert.equal(run.status, 0);
-    assert.match(run.stdout, /^huge\.json: note: not checked: too large/);
+    // Named on the command line and not checkable: the run cannot vouch for it.
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^huge\.json: error: unreadable input: too large/);
+    // Found in a folder, it is skipped with a reason under -v.
+    const walked = runCli(['check', '-v', '.'], dir);
+    assert.equal(walked.status, 0);
+    assert.match(walked.stdout, /^huge\.json: skipped: too large/m);
   });
 
   it('skips other JSON found in a directory without a word, and lists it with --verbose', () => {

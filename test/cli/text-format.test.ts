@@ -36,18 +36,36 @@ describe('--format text', () => {
     assert.match(summary ?? '', new RegExp(`^1 file checked: ${count('error')} errors?, ${count('warning')} warnings?, ${count('information')} information`));
   });
 
-  it('says so when a named file is not a manifest, without making it an error', () => {
+  it('says so when a named JSON file is not a manifest, without making it an error (`check *.json` meets package.json)', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{"compilerOptions": {"strict": true}}');
-    fs.writeFileSync(path.join(dir, 'layer.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]));
-    const run = runCli(['check', 'tsconfig.json', 'layer.tar.gz'], dir);
+    const run = runCli(['check', 'tsconfig.json'], dir);
     assert.equal(run.status, 0);
-    assert.equal(
-      run.stdout,
-      'layer.tar.gz: note: not checked: gzip data, not a JSON document\n' +
-        'tsconfig.json: note: not checked: not a manifest, index, image config or layout file\n' +
-        '0 files checked: 0 errors, 0 warnings, 0 information\n',
-    );
+    assert.equal(run.stdout, 'tsconfig.json: note: not checked: not a manifest, index, image config or layout file\n0 files checked: 0 errors, 0 warnings, 0 information\n');
+  });
+
+  it('a named file that is no JSON document at all (binary, empty, UTF-16): unreadable input, exit 2', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'layer.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]));
+    fs.writeFileSync(path.join(dir, 'empty.json'), '');
+    fs.writeFileSync(path.join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"schemaVersion": 2}', 'utf16le')]));
+    fs.writeFileSync(path.join(dir, 'good.json'), '{"compilerOptions": {}}');
+    const expected: Record<string, string> = {
+      'layer.tar.gz': 'gzip data, not a JSON document',
+      'empty.json': 'empty file, not a JSON document',
+      'utf16.json': 'UTF-16 text (JSON documents are UTF-8), not a JSON document',
+    };
+    for (const [name, reason] of Object.entries(expected)) {
+      const run = runCli(['check', name, 'good.json'], dir);
+      assert.equal(run.status, 2, `${name}: ${run.stderr}`);
+      assert.equal(run.stderr, `${name}: error: unreadable input: ${reason}\n`);
+      assert.equal(run.stdout, 'good.json: note: not checked: not a manifest, index, image config or layout file\n0 files checked: 0 errors, 0 warnings, 0 information\n');
+    }
+    // Found while walking the folder, the same files are skipped (listed with -v), exit 0; layer.tar.gz
+    // does not even have a document's name there.
+    const walked = runCli(['check', '-v', '.'], dir);
+    assert.equal(walked.status, 0, walked.stderr);
+    for (const [name, reason] of Object.entries(expected).filter(([name]) => name.endsWith('.json'))) assert.match(walked.stdout, new RegExp(`^${name.replace('.', '\\.')}: skipped: ${reason.replace(/[()]/g, '\\$&')}$`, 'm'));
   });
 
   it('formats severities and plurals', () => {

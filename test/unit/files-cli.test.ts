@@ -129,7 +129,7 @@ describe('the CLI on a directory of hostile entries', { skip: !POSIX && 'needs F
     ['zero.json', 2, /cannot check 'tree\/zero\.json': not a regular file or directory/],
     ['loop.json', 2, /cannot read 'tree\/loop\.json': too many levels of symbolic links/],
     ['ping.json', 2, /cannot read 'tree\/ping\.json': too many levels of symbolic links/],
-    ['empty.json', 0, /tree\/empty\.json: note: not checked: empty file, not a JSON document/],
+    ['empty.json', 2, /tree\/empty\.json: error: unreadable input: empty file, not a JSON document/],
   ];
   for (const [name, status, message] of explicit) {
     test(`named on the command line, ${name} ends with exit ${status} and a clear message`, () => {

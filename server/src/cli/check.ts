@@ -30,7 +30,10 @@ export type FileResult =
   | { status: 'checked'; path: string; kind: DocumentKind; diagnostics: FileDiagnostic[]; omitted?: number }
   /** Not a document we check (binary blob, other JSON). `explicit` files are mentioned to the user. */
   | { status: 'skipped'; path: string; explicit: boolean; reason: string }
-  /** Reading failed, or the service threw: the run cannot vouch for this file (exit code 2). */
+  /**
+   * Reading failed, the service threw, or a file named on the command line is no JSON document (empty,
+   * binary, UTF-16, …): the run cannot vouch for this file (exit code 2).
+   */
   | { status: 'failed'; path: string; reason: string };
 
 /** The service functions the checker uses; tests substitute them to exercise failure paths. */
@@ -58,7 +61,13 @@ export function checkFile(
   } catch (error) {
     return { status: 'failed', path: file, reason: `cannot read: ${describeFsError(error)}` };
   }
-  if ('skipped' in content) return { status: 'skipped', path: file, explicit: candidate.explicit, reason: content.skipped };
+  if ('skipped' in content) {
+    // A file the user named that is no JSON document at all (empty, binary, UTF-16, compressed, too
+    // large) cannot be vouched for: exit 2, so `check manifest.json` fails in CI when it is corrupt.
+    // Found while walking a folder, it is one of the blobs and other files a layout holds: skipped.
+    if (candidate.explicit) return { status: 'failed', path: file, reason: `unreadable input: ${content.skipped}` };
+    return { status: 'skipped', path: file, explicit: false, reason: content.skipped };
+  }
 
   try {
     const parsed = service.parseDocument(content.text);

@@ -20,6 +20,10 @@ export function sniff(head: Uint8Array): string | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip data';
   if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd data';
   if (head.length >= 262 && String.fromCharCode(...head.subarray(257, 262)) === 'ustar') return 'tar archive';
+  // A byte order mark, or ASCII with every other byte zero: what editors on Windows save as "Unicode".
+  const utf16 =
+    (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head.length >= 4 && ((head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0) || (head[0] === 0 && head[1] !== 0 && head[2] === 0 && head[3] !== 0)));
+  if (utf16) return 'UTF-16 text (JSON documents are UTF-8)';
   if (head.includes(0)) return 'binary data';
   let i = 0;
   // A UTF-8 byte order mark is let through: the parser then reports it, which is what a user wants to see.
