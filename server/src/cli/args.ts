@@ -95,8 +95,10 @@ Credentials come from docker's config.json ($DOCKER_CONFIG, else ~/.docker): cre
 credsStore (docker-credential-<name>) or auths entries; anonymous otherwise.
 
 Exit status: 0 no errors, 1 errors found (check, push refused by the check), the registry refused
-(unauthorized, denied, not found, rate limited, push rejected) or a fetched digest mismatched,
-2 bad usage, unreadable input, network failure or timeout, or internal failure.`;
+(unauthorized, denied, not found, rate limited, push rejected, another error status), its answer was
+unusable (over 16 MiB, not a manifest), a credential helper failed, or a digest mismatched (fetched,
+pushed, or the file against the reference's), 2 bad usage, unreadable input (also a file named to
+check that is no JSON document), network failure or timeout, or internal failure.`;
 
 export function parseArgs(argv: readonly string[]): Command {
   let format: OutputFormat = 'text';
