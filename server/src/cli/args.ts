@@ -97,8 +97,8 @@ credsStore (docker-credential-<name>) or auths entries; anonymous otherwise.
 Exit status: 0 no errors, 1 errors found (check, push refused by the check), the registry refused
 (unauthorized, denied, not found, rate limited, push rejected, another error status), its answer was
 unusable (over 16 MiB, not a manifest), a credential helper failed, or a digest mismatched (fetched,
-pushed, or the file against the reference's), 2 bad usage, unreadable input (also a file named to
-check that is no JSON document), network failure or timeout, or internal failure.`;
+pushed, or the file against the reference's), 2 bad usage, unreadable input, network failure or timeout,
+or internal failure (unreadable input includes a file named to check that is no JSON document).`;
 
 export function parseArgs(argv: readonly string[]): Command {
   let format: OutputFormat = 'text';
