@@ -44,14 +44,23 @@ describe('--format text', () => {
     assert.equal(run.stdout, 'tsconfig.json: note: not checked: not a manifest, index, image config or layout file\n0 files checked: 0 errors, 0 warnings, 0 information\n');
   });
 
-  it('a named file that is no JSON document at all (binary, empty, UTF-16): unreadable input, exit 2', () => {
+  it('a named layer blob (gzip, zstd, tar), as `check blobs/sha256/*` names them: a note, exit 0', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'layer.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]));
+    fs.writeFileSync(path.join(dir, 'layer.zst'), Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]));
+    const run = runCli(['check', 'layer.tar.gz', 'layer.zst'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'layer.tar.gz: note: not checked: gzip data, not a JSON document\nlayer.zst: note: not checked: zstd data, not a JSON document\n0 files checked: 0 errors, 0 warnings, 0 information\n');
+  });
+
+  it('a named file that is no JSON document at all (binary, empty, UTF-16): unreadable input, exit 2', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'garbage.json'), Buffer.from([0x01, 0x02, 0x00, 0xff]));
     fs.writeFileSync(path.join(dir, 'empty.json'), '');
     fs.writeFileSync(path.join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"schemaVersion": 2}', 'utf16le')]));
     fs.writeFileSync(path.join(dir, 'good.json'), '{"compilerOptions": {}}');
     const expected: Record<string, string> = {
-      'layer.tar.gz': 'gzip data, not a JSON document',
+      'garbage.json': 'binary data, not a JSON document',
       'empty.json': 'empty file, not a JSON document',
       'utf16.json': 'UTF-16 text (JSON documents are UTF-8), not a JSON document',
     };

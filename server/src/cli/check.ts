@@ -65,8 +65,10 @@ export function checkFile(
     // A file the user named that is no JSON document at all (empty, binary, UTF-16, compressed, too
     // large) cannot be vouched for: exit 2, so `check manifest.json` fails in CI when it is corrupt.
     // Found while walking a folder, it is one of the blobs and other files a layout holds: skipped.
-    if (candidate.explicit) return { status: 'failed', path: file, reason: `unreadable input: ${content.skipped}` };
-    return { status: 'skipped', path: file, explicit: false, reason: content.skipped };
+    // A layer (gzip, zstd, tar) is what `check layout/blobs/sha256/*` names beside the manifests:
+    // not a manifest, and nothing wrong with it.
+    if (candidate.explicit && !LAYER_FORMAT.test(content.skipped)) return { status: 'failed', path: file, reason: `unreadable input: ${content.skipped}` };
+    return { status: 'skipped', path: file, explicit: candidate.explicit, reason: content.skipped };
   }
 
   try {
@@ -89,6 +91,9 @@ export function checkFile(
     return { status: 'failed', path: file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
+
+/** read()'s reasons for layer blobs. */
+const LAYER_FORMAT = /^(gzip data|zstd data|tar archive)\b/;
 
 function byPosition(a: ManifestDiagnostic, b: ManifestDiagnostic): number {
   return a.range.start - b.range.start || a.range.end - b.range.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);

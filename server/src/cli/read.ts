@@ -30,7 +30,7 @@ export function sniff(head: Uint8Array): string | undefined {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (i === head.length) return 'only whitespace';
-  if (head[i] !== 0x7b /* { */ && head[i] !== 0x5b /* [ */) return 'not JSON';
+  if (head[i] !== 0x7b /* { */ && head[i] !== 0x5b /* [ */) return 'text that does not start with `{` or `[`';
   return undefined;
 }
 
