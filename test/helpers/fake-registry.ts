@@ -14,6 +14,7 @@ export interface Seen {
   method: string;
   url: string;
   authorization: string | undefined;
+  accept: string | undefined;
   contentType: string | undefined;
   body: Buffer;
 }
@@ -39,7 +40,7 @@ export function fake(handler: (request: http.IncomingMessage, response: http.Ser
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      seen.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, contentType: request.headers['content-type'], body });
+      seen.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, accept: request.headers.accept, contentType: request.headers['content-type'], body });
       // A client that hangs up mid-answer is what some tests are about; the server does not care.
       response.on('error', () => undefined);
       handler(request, response, body);

@@ -11,55 +11,9 @@ import * as http from 'node:http';
 import { after, describe, it } from 'node:test';
 import { RegistryClient, RegistryError, type RegistryErrorKind } from 'image-manifest-language-server/out/registry';
 import { authEntry, dockerConfigDir } from '../helpers/docker-config';
+import { closeFakes, fake } from '../helpers/fake-registry';
 
-interface Seen {
-  method: string;
-  url: string;
-  authorization: string | undefined;
-  accept: string | undefined;
-  contentType: string | undefined;
-  body: string;
-}
-
-interface Fake {
-  host: string;
-  seen: Seen[];
-  close(): Promise<void>;
-}
-
-const servers: Fake[] = [];
-after(async () => {
-  for (const server of servers) await server.close();
-});
-
-function fake(handler: (request: http.IncomingMessage, response: http.ServerResponse, body: string) => void): Promise<Fake> {
-  const seen: Seen[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      seen.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, accept: request.headers.accept, contentType: request.headers['content-type'], body });
-      handler(request, response, body);
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as { port: number };
-      const result: Fake = {
-        host: `127.0.0.1:${address.port}`,
-        seen,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      };
-      servers.push(result);
-      resolve(result);
-    });
-  });
-}
+after(closeFakes);
 
 function sha256(text: string | Buffer): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
