@@ -7,7 +7,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import * as http from 'node:http';
 import { after, describe, it } from 'node:test';
 import { RegistryClient, RegistryError, type RegistryErrorKind } from 'image-manifest-language-server/out/registry';
 import { authEntry, dockerConfigDir } from '../helpers/docker-config';
