@@ -91,6 +91,12 @@ export interface LanguageFeatureOptions {
   readonly layoutFor?: (uri: string) => Promise<LayoutContext | undefined>;
   /** Waits until the next piece of background blob work ends, at most `timeoutMs`; true when one did. */
   readonly waitForBlobs?: (timeoutMs: number) => Promise<boolean>;
+  /**
+   * What the last validation of this version of the document found (rule settings applied, as in
+   * the published diagnostics), if it has run: code actions match the client's diagnostics against
+   * it instead of validating the document again on every light-bulb request.
+   */
+  readonly findingsFor?: (uri: string, version: number) => readonly ManifestDiagnostic[] | undefined;
 }
 
 /** A hover whose layer contents are still being read waits this long for them before answering. */
@@ -382,7 +388,6 @@ export function registerLanguageFeatures(
 
   connection.onCodeAction((params, token) =>
     runSafe<LspCodeAction[] | null>(log, 'Code actions failed', null, token, async () => {
-      const layout = await layoutFor(params.textDocument.uri);
       const found = manifestFor(params.textDocument.uri);
       if (!found) return null;
       const { document, parsed } = found;
@@ -392,7 +397,15 @@ export function registerLanguageFeatures(
       const matched = new Map<ManifestDiagnostic, Diagnostic>();
       if (ours.length) {
         // Layout checks carry fixes too (a size to set): validate with the same context as the diagnostics.
-        for (const diagnostic of validateDocument(parsed, layout ? { context: layout } : {})) {
+        let findings = options.findingsFor?.(params.textDocument.uri, document.version);
+        if (!findings) {
+          const version = document.version;
+          const layout = await layoutFor(params.textDocument.uri);
+          // The document may have changed while the layout was looked up: these ranges would be stale.
+          if (document.version !== version) return null;
+          findings = validateDocument(parsed, layout ? { context: layout } : {});
+        }
+        for (const diagnostic of findings) {
           const lspRange = range(document, diagnostic.range);
           const client = ours.find(
             (candidate) =>

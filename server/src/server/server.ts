@@ -11,7 +11,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { validateDocument, warmUpSchemas, type ParsedDocument } from '../service';
+import { validateDocument, warmUpSchemas, type ManifestDiagnostic, type ParsedDocument } from '../service';
 import { languageFeatureCapabilities, registerLanguageFeatures } from './features';
 import { sharedBlobJobs } from '../layout/blob-jobs';
 import { BlobProgress } from './blob-progress';
@@ -56,6 +56,8 @@ export function startServer(connection: Connection): void {
 
   /** How long the last validation of each open document took (parse, rules, positions), in ms. */
   const validationMs = new Map<string, number>();
+  /** What the last validation found, per open document and version: code actions reuse it. */
+  const findings = new Map<string, { version: number; found: readonly ManifestDiagnostic[] }>();
   /** When each open document last changed (performance.now()). */
   const changedAt = new Map<string, number>();
   const scheduler = new ValidationScheduler(
@@ -76,7 +78,9 @@ export function startServer(connection: Connection): void {
       const parsed = current.validateEnable ? parsedFor(document) : undefined;
       // The service gives package.json, tsconfig.json and the like no diagnostics at all.
       if (parsed) {
-        diagnostics = toLspDiagnostics(parsed.text, validateDocument(parsed, { rules: current.rules, context, maxValidationSize: current.maxValidationSize }));
+        const found = validateDocument(parsed, { rules: current.rules, context, maxValidationSize: current.maxValidationSize });
+        findings.set(uri, { version: document.version, found });
+        diagnostics = toLspDiagnostics(parsed.text, found);
       }
     } catch (error) {
       logError(log, `Validating ${uri} failed`, error);
@@ -197,6 +201,7 @@ export function startServer(connection: Connection): void {
       justOpened.delete(uri);
       scheduler.cancel(uri);
       validationMs.delete(uri);
+      findings.delete(uri);
       changedAt.delete(uri);
       parses.delete(uri);
       settings.forget(uri);
@@ -223,6 +228,10 @@ export function startServer(connection: Connection): void {
       settingsFor: (uri) => settings.settingsFor(uri),
       layoutFor: async (uri) => layouts.contextFor(uri, await settings.settingsFor(uri)),
       waitForBlobs: (timeoutMs) => jobs.nextSettled(timeoutMs),
+      findingsFor: (uri, version) => {
+        const last = findings.get(uri);
+        return last?.version === version ? last.found : undefined;
+      },
     });
   } catch (error) {
     logError(log, 'Registering the language features failed', error);
