@@ -44,6 +44,7 @@ describe('fetch and push arguments', () => {
     [['push', 'm', 'r', '--timeout', '2147483.648'], /--timeout is at most 2147483 seconds/],
     [['fetch', 'a', '--timeout', '0.0001'], /--timeout is at least 0\.001 seconds/],
     [['fetch', 'a', '--insecure-host', 'http://x/'], /--insecure-host expects a host/],
+    [['fetch', 'a', '--insecure-host', '*.example.com'], /--insecure-host expects a host or host:port \(no scheme, path or wildcard\), got '\*\.example\.com'/],
     [['push', 'm', 'r', '--media-type', 'manifest'], /--media-type expects a media type/],
     [['push', 'm', 'r', '--force=yes'], /--force takes no value/],
     [['pull', 'a'], /unknown command 'pull' \(the commands are check, fetch and push\)/],

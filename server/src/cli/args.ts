@@ -1,6 +1,7 @@
 import type { VerifyDigests } from '../layout/fs-blob-store';
 import { DIAGNOSTIC_CODES, type RuleSetting } from '../service';
 import { MAX_TIMEOUT_MS } from '../registry/http';
+import { isValidRegistry } from '../registry/reference';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -151,7 +152,9 @@ export function parseArgs(argv: readonly string[]): Command {
         break;
       case '--insecure-host': {
         const host = takeValue().trim();
-        if (host === '' || /[/\s]/.test(host)) throw new UsageError(`--insecure-host expects a host or host:port, got '${host}'`);
+        if (!isValidRegistry(host)) {
+          throw new UsageError(`--insecure-host expects a host or host:port (no scheme, path or wildcard), got '${host}'`);
+        }
         insecureHosts.push(host);
         break;
       }
