@@ -37,7 +37,7 @@ import {
   waitForFile,
 } from './common.mjs';
 import { ensureVSCode } from './vscode-cache.mjs';
-import { startTestRegistry } from './registry.mjs';
+import { REGISTRY_ENV, startTestRegistry } from './registry.mjs';
 import { SCENES } from './scenes.mjs';
 
 const BROWSER_FLAGS = [
@@ -234,7 +234,29 @@ async function openWorkbench({ browser, browserLog }, server, { folder, developm
  */
 async function takeScreenshots(vscode, browserHandle, dirs, env, { developmentPath, outDir }) {
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(dirs.scenes, 'scenes.json'), JSON.stringify(SCENES.map((scene) => scene.name)));
+  // Scenes of the registry commands need the real docker-registry: the suite's own when it ran
+  // trusted, else one started for the pictures (filled the same way) and stopped after them.
+  let scenes = SCENES;
+  let registry;
+  if (scenes.some((scene) => scene.registry) && !env[REGISTRY_ENV.host]) {
+    registry = await startTestRegistry({ trusted: true });
+    cleanup.add(() => registry.stop());
+    if (!registry.env[REGISTRY_ENV.host]) {
+      log(`skipping the registry screenshots: ${registry.env[REGISTRY_ENV.skip]}`);
+      scenes = scenes.filter((scene) => !scene.registry);
+    }
+    env = { ...env, ...registry.env };
+    delete env[REGISTRY_ENV.skip];
+  }
+  try {
+    await takeScenes(vscode, browserHandle, dirs, env, { developmentPath, outDir, scenes });
+  } finally {
+    await registry?.stop();
+  }
+}
+
+async function takeScenes(vscode, browserHandle, dirs, env, { developmentPath, outDir, scenes }) {
+  fs.writeFileSync(path.join(dirs.scenes, 'scenes.json'), JSON.stringify(scenes.map((scene) => scene.name)));
   // A fresh, untouched workspace: the suite's copies and settings would show in the pictures.
   const folder = copyWorkspace(path.join(dirs.tmp, 'screenshots-workspace'));
   fs.writeFileSync(
@@ -253,7 +275,7 @@ async function takeScreenshots(vscode, browserHandle, dirs, env, { developmentPa
   const server = await startServer(vscode, dirs, env, { name: 'screenshots-server', extraArgs: ['--disable-workspace-trust'] });
   try {
     const page = await openWorkbench(browserHandle, server, { folder, developmentPath, testsPath: scenesIndex });
-    for (const scene of SCENES) {
+    for (const scene of scenes) {
       await waitForFile(path.join(dirs.scenes, `${scene.name}.ready`), {
         timeoutMs: 120_000,
         what: `the "${scene.name}" scene`,

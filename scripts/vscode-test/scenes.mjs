@@ -2,7 +2,8 @@
 // test/vscode/src/scenes.ts, which stages it inside VS Code (opens files, runs commands); the
 // launcher waits until every `waitFor` selector is visible in the workbench, runs `arrange` (what
 // only the browser can do: drag, press keys) if there is one, waits for `thenWaitFor`, and saves
-// `file`.
+// `file`. `registry: true`: the scene needs the real docker-registry (scripts/vscode-test/registry.mjs),
+// which the launcher starts and fills for it and stops afterwards.
 export const SCENES = [
   {
     name: 'problems',
@@ -31,5 +32,25 @@ export const SCENES = [
     },
     // The documentation's spec link: the details have rendered, not only their frame.
     thenWaitFor: ['.suggest-widget .monaco-list-row.focused:has-text("application/vnd.oci.image.layer.v1.tar+gzip")', '.suggest-details-container .suggest-details .docs a'],
+  },
+  {
+    name: 'registry',
+    file: 'screenshot-registry.png',
+    registry: true,
+    // The hover's registry line (the answer to the blob's HEAD) and the digest notification. The
+    // workbench shows no toasts with --enable-smoke-test-driver, so the scene opens the
+    // notification list, where the same message reads the same.
+    // The digest code lens comes a moment after the document; wait for it too.
+    waitFor: [
+      '.monaco-editor .monaco-hover:has-text("Layer 1 of")',
+      '.monaco-editor .monaco-hover:has-text("has this blob")',
+      '.notifications-center:has-text("matches the registry")',
+      '.monaco-editor .codelens-decoration:has-text("bytes")',
+    ],
+    async arrange(page) {
+      // The fetch's progress notification closes after the command; a picture with it still
+      // listed would differ from run to run.
+      await page.waitForSelector('.notifications-center .notification-list-item:has-text("Fetching")', { state: 'detached', timeout: 30_000 });
+    },
   },
 ];

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, hasCode, hoverTexts, open, pollUntil, waitForDiagnostics, workspaceUri } from './helpers';
+import { REGISTRY_ENV, type Filled } from './registry-env';
 
 /** The 12-layer image of the layout the launcher copies into the workspace. */
 const MANIFEST_HEX = '954830e117f5284d19ebd54bc61b247fe9530b37b9bb4c8e193cbb501452dc11';
@@ -94,6 +95,49 @@ const SCENES: Record<string, () => Promise<void>> = {
       { describe: (items) => `${items.length} items` },
     );
     await vscode.commands.executeCommand('editor.action.triggerSuggest');
+  },
+
+  /**
+   * Open from Registry on a child manifest of the multi-platform index, by digest as the index's
+   * links open it, from the real docker-registry the launcher started and filled; then the hover
+   * on its layer, whose last line is the registry's answer to a `HEAD` of the blob, and the digest
+   * notification beside it.
+   */
+  async registry() {
+    if (!vscode.workspace.isTrusted) throw new Error('the screenshots window is in Restricted Mode: the registry commands would refuse');
+    const host = process.env[REGISTRY_ENV.host];
+    const fill = process.env[REGISTRY_ENV.fill];
+    if (!host || !fill) throw new Error(`the launcher started no registry for the screenshots (${REGISTRY_ENV.host} is not set)`);
+    const filled = JSON.parse(fill) as Filled;
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const platform = filled.platforms[0]!;
+    const document = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(
+      'imageManifest.openFromRegistry',
+      `${host}/${filled.repository}@${platform.manifest.digest}`,
+    );
+    if (!document) throw new Error(`Open from Registry opened nothing for ${filled.repository}@${platform.manifest.digest}`);
+    const editor = vscode.window.activeTextEditor!;
+    // The registry serves this manifest as one line of compact JSON; wrapped (Alt+Z, this editor
+    // only) it fits the picture instead of being scrolled sideways.
+    await vscode.commands.executeCommand('editor.action.toggleWordWrap');
+    const layer = platform.layers[0]!;
+    const text = document.getText();
+    // As in the hover scene: the cursor on the layer's `size` value.
+    const position = placeCursor(editor, text.indexOf('"size":', text.indexOf(layer.digest)) + '"size":'.length + 1);
+    // Both answers are in before the hover is shown: the server's layer lines and the registry's.
+    await pollUntil(
+      'the layer hover with the registry line',
+      async () => hoverTexts((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position)) ?? []),
+      (texts) => texts.some((t) => t.includes('Layer 1 of')) && texts.some((t) => t.includes('**Registry:**')),
+    );
+    // The launcher's workbench shows no notification toasts (--enable-smoke-test-driver), so the
+    // digest notification is shown in the notification list, then the focus goes back to the editor.
+    // Expanded: collapsed, the message is cut off after the digest it begins with.
+    await vscode.commands.executeCommand('notifications.showList');
+    await vscode.commands.executeCommand('notification.expand');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand('editor.action.showHover');
   },
 };
 
