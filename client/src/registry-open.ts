@@ -5,6 +5,7 @@
  */
 import { ProgressLocation, Uri, window, workspace, type LogOutputChannel, type TextDocument } from 'vscode';
 import { formatReference, parseReference, registryUri, type FetchedManifest, type ImageReference } from './registry-api';
+import { shortDigest } from './document-digest';
 import { asJson, warnDigestMismatch, type RegistryDocuments } from './registry-documents';
 import { askForReference, type RecentReferences } from './registry-reference-input';
 import { describeRegistryError, isCancellation, refuseWhenRestricted, registryClient } from './registry-settings';
@@ -81,13 +82,16 @@ export class OpenFromRegistry {
       warnDigestMismatch(this.log, name, fetched.digest, promised);
       return;
     }
+    // The verdict first: a notification shows its first line or two, and a digest is 71 characters.
+    const short = shortDigest(fetched.digest);
     const message =
       fetched.registryDigest !== undefined
-        ? `${fetched.digest} matches the registry's Docker-Content-Digest.`
+        ? `Digest verified: the bytes match the registry's Docker-Content-Digest (${short}).`
         : fetched.reference.digest !== undefined
-          ? `${fetched.digest} matches the digest of the reference (the registry sent no Docker-Content-Digest).`
-          : `The registry sent no Docker-Content-Digest for ${name}; the document's digest is ${fetched.digest}.`;
-    this.log.info(`Opened ${name}: ${message}`);
+          ? `Digest verified: the bytes match the reference's digest (${short}); the registry sent no Docker-Content-Digest.`
+          : `Digest not verified: the registry sent no Docker-Content-Digest for ${name}. The document's digest is ${short}.`;
+    this.log.info(`Opened ${name}: ${message} Full digest: ${fetched.digest}.`);
     void window.showInformationMessage(`Image Manifest: ${message}`);
   }
 }
+

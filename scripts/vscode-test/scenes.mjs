@@ -44,7 +44,7 @@ export const SCENES = [
     waitFor: [
       '.monaco-editor .monaco-hover:has-text("Layer 1 of")',
       '.monaco-editor .monaco-hover:has-text("has this blob")',
-      '.notifications-center:has-text("matches the registry")',
+      '.notifications-center:has-text("Digest verified")',
       '.monaco-editor .codelens-decoration:has-text("bytes")',
     ],
     async arrange(page) {
