@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { decodeDocument, type InvalidUtf8 } from 'image-manifest-language-server';
 import {
   MT,
   check,
@@ -43,7 +44,31 @@ const artifactManifestDoc = {
   blobs: [{ mediaType: 'application/vnd.example.sbom.v1+json', digest: fakeDigest('sbom'), size: 812 }],
 };
 
+/** What reading these bytes gives the validator: the text and, when ill-formed, where. */
+function fromBytes(...parts: Array<string | number[]>): { text: string; options: { context: { invalidUtf8?: InvalidUtf8 } } } {
+  const decoded = decodeDocument(Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part)))));
+  return { text: decoded.text, options: { context: decoded.invalidUtf8 ? { invalidUtf8: decoded.invalidUtf8 } : {} } };
+}
+
+const titled = (title: string) => json({ ...ociManifest(), annotations: { 'org.opencontainers.image.title': title } });
+const [titleHead, titleTail] = titled('@').split('@');
+// "café" saved as Latin-1 (é = e9, not UTF-8's c3 a9), and the same title as UTF-8.
+const latin1Title = fromBytes(titleHead, 'caf', [0xe9], titleTail);
+const utf8Title = fromBytes(titleHead, 'caf', [0xc3, 0xa9], titleTail);
+
 export const CASES: RuleCase[] = [
+  // RFC 8259 §8.1: JSON exchanged between systems MUST be UTF-8; the CLI reads bytes and says where not.
+  {
+    name: 'a Latin-1 byte in an annotation value',
+    code: 'invalid-utf8',
+    severity: 'error',
+    bad: latin1Title.text,
+    options: latin1Title.options,
+    good: utf8Title.text,
+    goodOptions: utf8Title.options,
+    where: [{ path: '$.annotations["org.opencontainers.image.title"]', text: '\ufffd' }],
+    message: /UTF-8/,
+  },
   // Strict JSON: comments, trailing commas and truncation are errors (RFC 8259; SPEC: manifests are JSON).
   {
     name: 'a trailing comma in an array',

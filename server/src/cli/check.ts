@@ -74,7 +74,9 @@ export function checkFile(
   try {
     const parsed = service.parseDocument(content.text);
     const kind = parsed.detection.kind;
-    const options = { rules, context: layoutContextFor(candidate.absolute, layout), maxValidationSize };
+    const where = layoutContextFor(candidate.absolute, layout);
+    const context = content.invalidUtf8 ? { ...where, invalidUtf8: content.invalidUtf8 } : where;
+    const options = { rules, context, maxValidationSize };
     const report = service.validateDocumentReport ? service.validateDocumentReport(parsed, options) : undefined;
     const found = report ? report.diagnostics : service.validateDocument(parsed, options);
     // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
+import { decodeDocument, type InvalidUtf8 } from '../service';
 
 /** What reading a candidate file produced: its text, or why it was not read as a document. */
-export type ReadResult = { text: string } | { skipped: string };
+export type ReadResult = { text: string; invalidUtf8?: InvalidUtf8 } | { skipped: string };
 
 /** Enough for every signature below (tar's magic sits at offset 257). */
 const SNIFF_BYTES = 4096;
@@ -60,7 +61,7 @@ export function readCandidate(file: string): ReadResult {
       position += n;
       if (position > MAX_DOCUMENT_BYTES) return { skipped: `too large (over ${MAX_DOCUMENT_BYTES} bytes)` };
     }
-    return { text: Buffer.concat(chunks).toString('utf8') };
+    return decodeDocument(Buffer.concat(chunks));
   } finally {
     fs.closeSync(fd);
   }

@@ -14,7 +14,7 @@ import type { RegistryErrorKind, RegistryOptions } from '../registry/api';
 import { GENERIC_TYPES, RegistryClient, RegistryError } from '../registry/client';
 import { locateRegistryErrors } from '../registry/push-errors';
 import { formatReference, parseReference, ReferenceSyntaxError } from '../registry/reference';
-import { LineIndex, type DocumentKind } from '../service';
+import { decodeDocument, LineIndex, type DocumentKind } from '../service';
 import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
 
 /** Where output goes; `stdoutBytes` carries a fetched manifest unchanged. */
@@ -139,10 +139,11 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
     io.stderr(`${TOOL_NAME}: cannot read ${command.file}: ${describeFsError(error)}\n`);
     return 2;
   }
-  const text = bytes.toString('utf8');
+  const decoded = decodeDocument(bytes);
+  const text = decoded.text;
 
   // The same check as `image-manifest check <file>`, on the very bytes that will be pushed.
-  const result: FileResult = checkFile({ absolute, display: command.file, explicit: true }, command.rules, service, () => ({ text }));
+  const result: FileResult = checkFile({ absolute, display: command.file, explicit: true }, command.rules, service, () => decoded);
   if (result.status === 'failed') {
     io.stderr(`${command.file}: error: ${result.reason}\n`);
     return 2;

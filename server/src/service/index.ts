@@ -9,6 +9,7 @@ export { LineIndex } from './line-index';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type CodeInfo } from './codes';
 export { MEDIA_TYPES, mediaTypeInfo, type MediaTypeInfo } from './media-types';
 export { pathOf } from './json-tree';
+export { decodeDocument, type DecodedDocument, type InvalidUtf8 } from './utf8';
 export { warmUpSchemas } from './schemas';
 export { InMemoryBlobStore, type BlobStore } from './blob-store';
 export { collectDescriptors, type DescriptorRef, type DescriptorRole } from './descriptors';

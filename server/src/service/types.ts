@@ -62,6 +62,8 @@ export interface DocumentContext {
    * claims, which its bytes must hash to.
    */
   ownDigest?: string;
+  /** The text was decoded from bytes that are not valid UTF-8 (known only where the bytes are). */
+  invalidUtf8?: import('./utf8').InvalidUtf8;
 }
 
 export interface Position {

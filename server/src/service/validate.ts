@@ -10,17 +10,18 @@ import { checkManifest, checkSchema1 } from './rules/manifest-rules';
 import { checkNearMissProperties } from './rules/near-miss';
 import { checkIndexPlatforms } from './rules/platform-rules';
 import { checkStructure } from './rules/structure';
-import { checkDuplicateKeys, checkSyntax } from './rules/syntax';
+import { checkDuplicateKeys, checkEncoding, checkSyntax } from './rules/syntax';
 import { recognizeToolOutput } from './tool-output';
 import type { ManifestDiagnostic, RuleSetting, ValidationOptions } from './types';
 
 /** Checked whatever the size: what the document is, whether it parses, and its structure. */
-const ESSENTIAL_RULES = new Set<(ctx: RuleContext) => void>([checkSyntax, checkDuplicateKeys, checkDocumentKind, checkStructure]);
+const ESSENTIAL_RULES = new Set<(ctx: RuleContext) => void>([checkEncoding, checkSyntax, checkDuplicateKeys, checkDocumentKind, checkStructure]);
 
 export const DEFAULT_MAX_VALIDATION_SIZE = 20_000_000;
 
 /** Rules in the order their findings read best; each is a function of the one parse. */
 const RULES: ReadonlyArray<(ctx: RuleContext) => void> = [
+  checkEncoding,
   checkSyntax,
   checkDuplicateKeys,
   checkDocumentKind,

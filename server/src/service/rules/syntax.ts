@@ -23,6 +23,18 @@ export function checkSyntax(ctx: RuleContext): void {
   }
 }
 
+/** Ill-formed UTF-8, when whoever read the bytes said so (the CLI does; an editor hands over text). */
+export function checkEncoding(ctx: RuleContext): void {
+  const invalid = ctx.context.invalidUtf8;
+  if (!invalid) return;
+  const start = Math.min(invalid.offset, ctx.doc.text.length);
+  ctx.report(
+    'invalid-utf8',
+    { start, end: Math.min(start + 1, ctx.doc.text.length) },
+    `The ${invalid.hex.includes(' ') ? 'bytes' : 'byte'} \`${invalid.hex}\` at byte offset ${invalid.byte.toLocaleString('en-US')} ${invalid.hex.includes(' ') ? 'are' : 'is'} not valid UTF-8: JSON MUST be UTF-8 (RFC 8259), and decoders, Go's included, read U+FFFD here instead, so the value differs from the bytes its digest covers. Re-save the file as UTF-8.`,
+  );
+}
+
 /** Duplicate keys: invisible after parsing, and parsers disagree on which value they keep. */
 export function checkDuplicateKeys(ctx: RuleContext): void {
   // The lazy tree is only built when JSON.parse kept every key: there are no duplicates then.
