@@ -62,10 +62,10 @@ describe('fetch: a response that is not a manifest', () => {
     assert.match(fetched.problems[0], /Content-Type text\/plain, which is not a manifest or index media type/);
   });
 
-  it('CLI: the same is a warning on stderr; the bytes go to stdout, exit 0', async () => {
+  it('CLI: the same is a warning on stderr; the bytes go to stdout, exit 1', async () => {
     const server = await serving('text/plain', MANIFEST);
     const run = await runRegistryCli(['fetch', `${server.host}/a:t`]);
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout.toString('utf8'), MANIFEST);
     assert.match(run.stderr, /^warning: the registry sent Content-Type text\/plain/m);
   });
@@ -81,6 +81,48 @@ describe('fetch: a response that is not a manifest', () => {
       assert.match(run.stderr, /the registry did not name the kind of manifest/);
       assert.doesNotMatch(run.stderr, /warning/);
     }
+  });
+
+  it('an empty or non-JSON body under a manifest type: a protocol error, exit 1, nothing written', async () => {
+    for (const [body, words] of [['', /but an empty body: not a manifest/], ['this is not json', /but a body that is not JSON \(it begins: this is not json\)/]] as const) {
+      const server = await serving('application/vnd.oci.image.manifest.v1+json', body);
+      await assert.rejects(client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' }), (error: unknown) => {
+        assert.ok(error instanceof RegistryError);
+        assert.equal(error.kind, 'protocol');
+        assert.match(error.message, words);
+        return true;
+      });
+      const run = await runRegistryCli(['fetch', `${server.host}/a:t`]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout.length, 0);
+    }
+  });
+
+  it('a body whose own mediaType is not the Content-Type: written, with a warning naming both, exit 1', async () => {
+    const server = await serving('application/vnd.docker.distribution.manifest.list.v2+json', MANIFEST);
+    const fetched = await client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' });
+    assert.equal(fetched.problems.length, 1);
+    assert.match(fetched.problems[0], /Content-Type application\/vnd\.docker\.distribution\.manifest\.list\.v2\+json, but the manifest's own `mediaType` is application\/vnd\.oci\.image\.manifest\.v1\+json/);
+    const run = await runRegistryCli(['fetch', `${server.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout.toString('utf8'), MANIFEST);
+  });
+
+  it('a body that is not valid UTF-8: written as served, with a warning at the byte, exit 1', async () => {
+    // "café" in Latin-1 inside an annotation value: e9 is not UTF-8.
+    const head = MANIFEST.slice(0, -1) + ',"annotations":{"org.opencontainers.image.title":"caf';
+    const body = Buffer.concat([Buffer.from(head), Buffer.from([0xe9]), Buffer.from('"}}')]);
+    const server = await fake((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' });
+      res.end(body);
+    });
+    const fetched = await client().fetchManifest({ registry: server.host, repository: 'a', tag: 't' });
+    assert.equal(fetched.digest, sha256(body));
+    assert.equal(fetched.problems.length, 1);
+    assert.match(fetched.problems[0], new RegExp(`not valid UTF-8 \\(byte offset ${Buffer.byteLength(head)}: e9\\)`));
+    const run = await runRegistryCli(['fetch', `${server.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(run.stdout.equals(body), 'the bytes as served');
   });
 
   it('a manifest media type is accepted as before, without a note', async () => {

@@ -83,7 +83,8 @@ export async function fetchCommand(command: Extract<Command, { name: 'fetch' }>,
     `digest: ${fetched.digest}`,
   ];
   for (const problem of fetched.problems) lines.push(`warning: ${problem}`);
-  let code = 0;
+  // A suspicious answer is written (bytes as served) but must not pass for a clean fetch in a script.
+  let code = fetched.problems.length > 0 ? 1 : 0;
   if (fetched.registryDigest === undefined) lines.push('registry digest: (no Docker-Content-Digest sent)');
   else lines.push(`registry digest: ${fetched.registryDigest} (${fetched.registryDigest === fetched.digest ? 'matches' : 'DIFFERS'})`);
   if (fetched.digestMatches === false) {

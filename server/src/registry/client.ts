@@ -11,6 +11,7 @@ import { parseWwwAuthenticate } from './auth/www-authenticate';
 import { clampTimeout, hostPortOf, isLoopback, looksLikePlainHttp, MAX_ERROR_BODY_BYTES, parseErrorBody, RegistryError, retryAfterSeconds, send, type HttpResponse } from './http';
 import { DOCKER_HUB, formatReference, referenceTarget } from './reference';
 import { bodySnippet, safeText } from './text';
+import { decodeDocument } from '../service/utf8';
 import { DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../service/media-types';
 
 export { RegistryError } from './http';
@@ -55,11 +56,16 @@ function header(response: HttpResponse, name: string): string | undefined {
 export const GENERIC_TYPES: ReadonlySet<string> = new Set(['application/json', 'application/octet-stream']);
 
 function isJson(body: Buffer): boolean {
+  return parseJson(body) !== NOT_JSON;
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(body: Buffer): unknown {
   try {
-    JSON.parse(body.toString('utf8'));
-    return true;
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    return false;
+    return NOT_JSON;
   }
 }
 
@@ -99,7 +105,7 @@ export class RegistryClient {
       log: this.options.log,
       signal: options.signal,
       allowHttp: (hostPort, hostname) => this.allowHttp(hostPort, hostname),
-      rejectUnauthorized: (hostname) => !this.skipsTlsVerification(hostname),
+      rejectUnauthorized: (hostPort, hostname) => !this.skipsTlsVerification(hostPort, hostname),
     });
   }
 
@@ -109,8 +115,8 @@ export class RegistryClient {
   }
 
   /** Docker does not verify certificates of insecure registries (loopback is one by default). */
-  private skipsTlsVerification(hostname: string): boolean {
-    return isLoopback(hostname) || this.isInsecure(hostname, hostname);
+  skipsTlsVerification(hostPort: string, hostname: string): boolean {
+    return isLoopback(hostname) || this.isInsecure(hostPort, hostname);
   }
 
   private isInsecure(hostPort: string, hostname: string): boolean {
@@ -148,7 +154,20 @@ export class RegistryClient {
       }
       // Old registries and some proxies label manifests with a generic type; anything else is odd.
       if (mediaType !== undefined && !GENERIC_TYPES.has(mediaType)) problems.push(`the registry sent ${type}, which is not a manifest or index media type (the body is JSON)`);
+    } else {
+      const value = parseJson(response.body);
+      if (value === NOT_JSON) {
+        const snippet = bodySnippet(bytes, 'text/plain');
+        const what = bytes.byteLength === 0 ? 'an empty body' : `a body that is not JSON${snippet ? ` (it begins: ${snippet})` : ''}`;
+        throw new RegistryError('protocol', `${hostPortOf(response.url)} answered ${formatReference(ref)} with Content-Type ${mediaType} but ${what}: not a manifest`, { status: response.status });
+      }
+      const own = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { mediaType?: unknown }).mediaType : undefined;
+      if (typeof own === 'string' && own.toLowerCase() !== mediaType) {
+        problems.push(`the registry sent Content-Type ${mediaType}, but the manifest's own \`mediaType\` is ${safeText(own, 200)}; clients go by one or the other, and some registries refuse such a manifest`);
+      }
     }
+    const undecodable = decodeDocument(bytes).invalidUtf8;
+    if (undecodable) problems.push(`the body is not valid UTF-8 (byte offset ${undecodable.byte}: ${undecodable.hex}); JSON must be UTF-8, and clients read U+FFFD there`);
     const registryDigest = header(response, 'docker-content-digest');
     const algorithm = algorithmOf(registryDigest) ?? algorithmOf(ref.digest) ?? 'sha256';
     const digest = digestOf(bytes, algorithm) as string;
@@ -272,10 +291,10 @@ export class RegistryClient {
         maxBytes: call.maxBytes,
         signal: this.options.signal,
         allowHttp: (hp, hn) => this.allowHttp(hp, hn),
-        rejectUnauthorized: (hn) => !this.skipsTlsVerification(hn),
+        rejectUnauthorized: (hp, hn) => !this.skipsTlsVerification(hp, hn),
         log: this.options.log,
       });
-      this.log(`${call.method} ${scheme}//${host}${call.path} → ${response.status}`);
+      this.log(`${call.method} ${response.url.href === url.href ? `${scheme}//${host}${call.path}` : `${url.href} (answered by ${response.url.protocol}//${hostPortOf(response.url)}${response.url.pathname})`} → ${response.status}`);
       return response;
     };
     const known = this.schemes.get(host);

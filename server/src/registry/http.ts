@@ -42,7 +42,7 @@ export interface HttpRequest {
   /** Whether plain http may be spoken to this `host:port` (loopback, the user's insecure hosts). */
   readonly allowHttp: (hostPort: string, hostname: string) => boolean;
   /** TLS certificate checks: off only for hosts the user marked insecure. */
-  readonly rejectUnauthorized?: (hostname: string) => boolean;
+  readonly rejectUnauthorized?: (hostPort: string, hostname: string) => boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -161,7 +161,8 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
     const location = response.headers.location;
     if (location === undefined) return response;
     if (redirects >= MAX_REDIRECTS) throw new RegistryError('protocol', `${hostPortOf(request.url)} redirected more than ${MAX_REDIRECTS} times`, { status: response.status });
-    const next = new URL(location, url);
+    const next = URL.canParse(location, url.href) ? new URL(location, url) : undefined;
+    if (!next) throw new RegistryError('protocol', `${hostPortOf(url)} redirected to an invalid URL ${JSON.stringify(safeText(location, 200))}`, { status: response.status });
     if (url.protocol === 'https:' && next.protocol === 'http:' && !request.allowHttp(hostPortOf(next), next.hostname)) {
       throw new RegistryError('insecure', `${hostPortOf(url)} redirected to plain http at ${hostPortOf(next)}; refusing (allow it with ${INSECURE_SETTING}, CLI: ${INSECURE_FLAG} ${hostPortOf(next)})`);
     }
@@ -204,7 +205,7 @@ function exchange(request: HttpRequest & { url: URL; headers: Record<string, str
       } else if (response) resolve(response);
     };
     const options: https.RequestOptions = { method: request.method, headers, agent: false };
-    if (url.protocol === 'https:' && request.rejectUnauthorized && !request.rejectUnauthorized(url.hostname)) options.rejectUnauthorized = false;
+    if (url.protocol === 'https:' && request.rejectUnauthorized && !request.rejectUnauthorized(hostPortOf(url), url.hostname)) options.rejectUnauthorized = false;
     // Headers arrived: a timeout after this is a body that did not finish, not a silent server.
     let answered = false;
     const req = transport.request(url, options, (res) => {
