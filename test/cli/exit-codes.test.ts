@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { REAL, REPO, runCli, tempDir, TRUNCATED_MANIFEST, type JsonOutput } from './cli-harness';
+import { BIN, REAL, REPO, runCli, tempDir, TRUNCATED_MANIFEST, type JsonOutput } from './cli-harness';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
@@ -36,6 +36,17 @@ describe('exit codes', () => {
       assertOneLineUsageMessage(run.stderr, /^image-manifest: cannot read 'no\/such\/file.json': no such file or directory\n$/);
     });
   }
+
+  it('2 with one line on stderr when stdout cannot be written (a full disk: /dev/full)', { skip: fs.existsSync('/dev/full') ? false : 'no /dev/full on this system' }, () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'check', REAL], { cwd: REPO, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 30_000 });
+      assert.equal(result.status, 2, result.stderr);
+      assert.equal(result.stderr, 'image-manifest: cannot write to stdout: no space left on device\n');
+    } finally {
+      fs.closeSync(full);
+    }
+  });
 
   it('1 also when errors are found in only one of several files', () => {
     const dir = tempDir();

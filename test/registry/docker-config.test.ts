@@ -4,12 +4,17 @@
  * on PATH that records the server URL it was asked about.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultDockerConfigDir, findCredentials, RegistryError } from 'image-manifest-language-server/out/registry';
 import { authEntry, dockerConfigDir, fakeCredentialHelper, tempFolder, withPath } from '../helpers/docker-config';
+import { closeFakes, fake } from '../helpers/fake-registry';
+
+/** The CLI as users run it (test/out/registry → repository root). */
+const BIN = path.resolve(__dirname, '..', '..', '..', 'server', 'bin', 'image-manifest.js');
 
 describe('docker config.json lookup', () => {
   it('$DOCKER_CONFIG overrides ~/.docker', () => {
@@ -174,6 +179,36 @@ describe('credential helper failures never show its stdout', { skip: process.pla
     const deadline = Date.now() + 3000;
     while (running(orphan) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(running(orphan), false, `the helper's background process ${orphan} is still running`);
+  });
+
+  it('Ctrl-C (SIGINT) or SIGTERM to the CLI ends a hanging helper and what it started, not only the CLI', { timeout: 60_000 }, async () => {
+    const server = await fake((_req, res) => {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="test"' });
+      res.end();
+    });
+    try {
+      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+        const pidFile = path.join(tempFolder('im-cred-pid-'), 'pid');
+        const bin = scriptHelper('stuck', `sleep 1000 </dev/null >/dev/null 2>&1 &\necho $! > ${JSON.stringify(pidFile)}\nexec sleep 1000`);
+        const dir = dockerConfigDir({ credHelpers: { [server.host]: 'stuck' } });
+        const cli = spawn(process.execPath, [BIN, 'fetch', '--timeout', '50', `${server.host}/a:t`], {
+          env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, DOCKER_CONFIG: dir },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        const exited = new Promise<number | null>((resolve) => cli.on('exit', (exitCode) => resolve(exitCode)));
+        const deadline = Date.now() + 20_000;
+        while (!(fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        const background = Number(fs.readFileSync(pidFile, 'utf8'));
+        assert.ok(running(background), 'the helper started its background process');
+        cli.kill(signal);
+        assert.equal(await exited, code, signal);
+        const gone = Date.now() + 3000;
+        while (running(background) && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(running(background), false, `after ${signal}, the helper's background process ${background} is still running`);
+      }
+    } finally {
+      await closeFakes();
+    }
   });
 
   it('helper names with "/", ".." or other characters are refused unrun, with a clear message', async () => {

@@ -179,6 +179,12 @@ export function describeFsError(error: unknown): string {
       return 'too many levels of symbolic links';
     case 'ENAMETOOLONG':
       return 'file name too long';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EBADF':
+      return 'the file descriptor is not open';
     default:
       return error instanceof Error ? error.message : String(error);
   }

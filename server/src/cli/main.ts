@@ -1,13 +1,14 @@
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import type { LayoutOptions, VerificationStats } from '../layout/fs-blob-store';
 import { checkFile, defaultService, type FileResult, type Service } from './check';
-import { compare, discover, InputError } from './discover';
+import { compare, describeFsError, discover, InputError } from './discover';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { exitCodeOf, type RunResult } from './summary';
 import { TOOL_NAME, toolInfo } from './tool';
 import { fetchCommand, pushCommand, type RegistryIo } from './registry-commands';
+import { stopCredentialHelpers } from '../registry/auth/docker-config';
 
 /** Where output goes; a parameter so the whole CLI can run in-process in tests. */
 export interface Io {
@@ -104,14 +105,36 @@ function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Se
   return exitCodeOf(result);
 }
 
+function talksToRegistry(argv: readonly string[]): boolean {
+  try {
+    const name = parseArgs(argv).name;
+    return name === 'fetch' || name === 'push';
+  } catch {
+    return false;
+  }
+}
+
 /** Entry point for bin/image-manifest.js. */
 export function main(): void {
   // `image-manifest check . | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    // A full disk or a closed descriptor: the output is incomplete, so the run cannot vouch for anything.
+    process.stderr.write(`${TOOL_NAME}: cannot write to stdout: ${describeFsError(error)}\n`);
+    process.exit(2);
   });
-  void runAsync(process.argv.slice(2)).then((code) => {
+  const argv = process.argv.slice(2);
+  // Credential helpers run in process groups of their own, out of the terminal's reach: end them too.
+  // Only around registry commands: a handler would delay Ctrl-C on a long synchronous `check`.
+  if (talksToRegistry(argv)) {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      process.once(signal, () => {
+        stopCredentialHelpers();
+        process.exit(code);
+      });
+    }
+  }
+  void runAsync(argv).then((code) => {
     process.exitCode = code;
   });
 }

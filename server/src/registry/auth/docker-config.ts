@@ -210,6 +210,19 @@ function killTree(child: ChildProcess): void {
   }
 }
 
+/** Helpers still running: ended with their process groups when the CLI is interrupted. */
+const runningHelpers = new Set<ChildProcess>();
+
+/**
+ * Ends every credential helper still running, and what each started. A helper runs in its own
+ * process group (so a timeout can end it whole), which also means Ctrl-C in the terminal does not
+ * reach it: whoever is interrupted calls this before exiting.
+ */
+export function stopCredentialHelpers(): void {
+  for (const child of runningHelpers) killTree(child);
+  runningHelpers.clear();
+}
+
 /**
  * `docker-credential-<name> get` with the server URL on stdin; its answer is
  * `{"ServerURL","Username","Secret"}` (Username `<token>`: Secret is an identity token). "Not found"
@@ -231,10 +244,12 @@ export function runCredentialHelper(name: string, serverUrl: string, options: { 
       reject(new RegistryError('unauthorized', `the credential helper ${source} could not be started: ${safeText((error as Error).message, 200)}`));
       return;
     }
+    runningHelpers.add(child);
     let settled = false;
     const settle = (action: () => void) => {
       if (settled) return;
       settled = true;
+      runningHelpers.delete(child);
       clearTimeout(timer);
       action();
     };
