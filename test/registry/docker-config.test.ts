@@ -211,6 +211,21 @@ describe('credential helper failures never show its stdout', { skip: process.pla
     }
   });
 
+  it('a config.json that is no object, an entry that is no object, a member that is no string: clear errors, no silent anonymity', async () => {
+    const cases: [unknown, RegExp][] = [
+      [[1, 2, 3], /config\.json is not a JSON object/],
+      ['text', /config\.json is not a JSON object/],
+      [{ auths: { 'r.example': 5 } }, /auths\["r\.example"\] in .*config\.json is not an object/],
+      [{ auths: { 'r.example': null } }, /is not an object/],
+      [{ auths: { 'r.example': { auth: 12345 } } }, /the "auth" value of auths\["r\.example"\] in .*config\.json is not a string/],
+      [{ auths: { 'r.example': { username: 'u', password: ['p'] } } }, /the "password" value of .* is not a string/],
+    ];
+    for (const [config, message] of cases) {
+      const dir = dockerConfigDir(config);
+      await assert.rejects(findCredentials('r.example', { dockerConfigDir: dir }), (error: unknown) => error instanceof RegistryError && error.kind === 'unauthorized' && message.test(error.message), JSON.stringify(config));
+    }
+  });
+
   it('helper names with "/", ".." or other characters are refused unrun, with a clear message', async () => {
     for (const name of ['../../tmp/evil', 'a/b', '..', 'x y', 'x;rm', 'tab\tname']) {
       const dir = dockerConfigDir({ credHelpers: { 'r.example': name } });

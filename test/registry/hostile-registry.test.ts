@@ -4,6 +4,7 @@
  * expected values are what the fake server sent (statuses, bodies) and digests by node:crypto.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -123,6 +124,19 @@ describe('fetch: a response that is not a manifest', () => {
     const run = await runRegistryCli(['fetch', `${server.host}/a:t`]);
     assert.equal(run.code, 1, run.stderr);
     assert.ok(run.stdout.equals(body), 'the bytes as served');
+  });
+
+  it('CLI: a sha512 reference the bytes do not match is compared in sha512 (sha512sum), the registry\'s sha256 in sha256', async () => {
+    const wrong = `sha512:${'0'.repeat(128)}`;
+    const server = await fake((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Docker-Content-Digest': sha256(MANIFEST) });
+      res.end(MANIFEST);
+    });
+    const real512 = `sha512:${execFileSync('sha512sum', { input: MANIFEST }).toString().split(' ')[0]}`;
+    const run = await runRegistryCli(['fetch', `${server.host}/a@${wrong}`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, new RegExp(`^warning: the bytes hash to ${real512}, not to ${wrong} \\(the reference\\): the content is not what was asked for$`, 'm'));
+    assert.doesNotMatch(run.stderr, /hash to sha256/, 'the registry\'s sha256 digest matched');
   });
 
   it('a manifest media type is accepted as before, without a note', async () => {

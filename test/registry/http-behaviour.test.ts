@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { RegistryClient, RegistryError, type RegistryErrorKind } from 'image-manifest-language-server/out/registry';
+import { isLoopback, RegistryClient, RegistryError, type RegistryErrorKind } from 'image-manifest-language-server/out/registry';
 import { authEntry, dockerConfigDir } from '../helpers/docker-config';
 import { closeFakes, fake } from '../helpers/fake-registry';
 
@@ -95,6 +95,20 @@ describe('manifest requests', () => {
     await assert.rejects(client.fetchManifest(ref), kindOf('protocol', /500/));
   });
 
+  it('Retry-After in seconds reads as people say it: 7 s, 15 min, 3 h; an absurd value does not print 1e+23', async () => {
+    let retryAfter = '';
+    const registry = await fake((_req, res) => {
+      res.writeHead(429, { 'Retry-After': retryAfter });
+      res.end();
+    });
+    const client = new RegistryClient(NO_CONFIG);
+    const ref = { registry: registry.host, repository: 'a', tag: 't' };
+    for (const [value, words] of [['7', /retry after 7 s$/], ['900', /retry after 15 min$/], ['10800', /retry after 3 h$/], ['99999999999999999999999', /retry after more than two days \(as the registry says\)$/]] as const) {
+      retryAfter = value;
+      await assert.rejects(client.fetchManifest(ref), kindOf('rate-limited', words));
+    }
+  });
+
   it('a body over the limit: too-large, by Content-Length and while streaming', async () => {
     const big = 'x'.repeat(5000);
     let chunked = false;
@@ -131,6 +145,13 @@ describe('manifest requests', () => {
   });
 });
 
+describe('loopback, where plain http and unverified TLS are allowed without a setting', () => {
+  it('localhost, 127.0.0.0/8 and ::1 by address; no other name, however it looks (its DNS answer is not ours to trust)', () => {
+    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.0.1', '[::1]', '::1', '::ffff:127.0.0.1']) assert.equal(isLoopback(host), true, host);
+    for (const host of ['app.localhost', 'localhost.example.com', '128.0.0.1', '127.0.0.256', '0.0.0.0', '[::2]', '10.0.0.1']) assert.equal(isLoopback(host), false, host);
+  });
+});
+
 describe('redirects and credentials', () => {
   it('a blob redirected to storage on another origin: followed, and Authorization is not sent there', async () => {
     const storage = await fake((_req, res) => {
@@ -154,6 +175,28 @@ describe('redirects and credentials', () => {
     assert.equal(storage.seen.length, 1);
     assert.equal(storage.seen[0].url, '/storage/blob?signature=abc');
     assert.equal(storage.seen[0].authorization, undefined, 'credentials never go to another host');
+  });
+
+  it('a 401 from the host a registry redirected to: refused, naming both hosts; its Bearer realm never gets the credentials', async () => {
+    const tokens = await fake((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"token":"stolen"}');
+    });
+    const storage = await fake((_req, res) => {
+      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${tokens.host}/token",service="evil"` });
+      res.end();
+    });
+    const registry = await fake((_req, res) => {
+      res.writeHead(307, { Location: `http://${storage.host}/storage/manifest` });
+      res.end();
+    });
+    const dir = dockerConfigDir({ auths: { [registry.host]: authEntry('alice', 'pw') } });
+    await assert.rejects(
+      new RegistryClient({ dockerConfigDir: dir }).fetchManifest({ registry: registry.host, repository: 'a', tag: 't' }),
+      kindOf('unauthorized', new RegExp(`^${storage.host}, where ${registry.host} redirected the request, answered 401 Unauthorized; credentials for ${registry.host} are not sent to another host$`)),
+    );
+    assert.equal(tokens.seen.length, 0, 'the realm named by the other host is never asked');
+    assert.ok(storage.seen.every((s) => s.authorization === undefined));
   });
 
   it('a redirect within the same origin keeps Authorization', async () => {

@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import type { Command } from './args';
 import { checkFile, defaultService, type FileResult, type Service } from './check';
 import { describeFsError } from './discover';
+import { sniff } from './read';
 import { TOOL_NAME } from './tool';
 import type { RegistryErrorKind, RegistryOptions } from '../registry/api';
-import { GENERIC_TYPES, RegistryClient, RegistryError } from '../registry/client';
+import { digestOf, GENERIC_TYPES, RegistryClient, RegistryError } from '../registry/client';
+import { HEADER_VALUE } from '../registry/http';
 import { locateRegistryErrors } from '../registry/push-errors';
 import { formatReference, parseReference, ReferenceSyntaxError } from '../registry/reference';
 import { decodeDocument, LineIndex, type DocumentKind } from '../service';
@@ -88,8 +90,13 @@ export async function fetchCommand(command: Extract<Command, { name: 'fetch' }>,
   if (fetched.registryDigest === undefined) lines.push('registry digest: (no Docker-Content-Digest sent)');
   else lines.push(`registry digest: ${fetched.registryDigest} (${fetched.registryDigest === fetched.digest ? 'matches' : 'DIFFERS'})`);
   if (fetched.digestMatches === false) {
-    const promised = [fetched.registryDigest, ref.digest].filter((d) => d !== undefined && d !== fetched.digest);
-    lines.push(`warning: the bytes hash to ${fetched.digest}, not to ${promised.join(' nor ')} as promised: the content is not what was asked for`);
+    // Each promise in its own algorithm: a sha512 reference is compared with the bytes' sha512.
+    const broken = [...new Set([fetched.registryDigest, ref.digest])].flatMap((promised) => {
+      if (promised === undefined) return [];
+      const actual = digestOf(fetched.bytes, promised.slice(0, promised.indexOf(':')));
+      return actual === promised ? [] : [`the bytes hash to ${actual ?? `(an algorithm this tool cannot compute: ${promised.slice(0, promised.indexOf(':'))})`}, not to ${promised}${promised === ref.digest ? ' (the reference)' : ' (the registry\'s Docker-Content-Digest)'}`];
+    });
+    lines.push(`warning: ${broken.join('; ')}: the content is not what was asked for`);
     code = 1;
   }
   io.stderr(lines.join('\n') + '\n');
@@ -140,6 +147,12 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
     io.stderr(`${TOOL_NAME}: cannot read ${command.file}: ${describeFsError(error)}\n`);
     return 2;
   }
+  // Empty, binary, compressed or UTF-16: no JSON document at all, the same exit 2 as `check` gives.
+  const unreadable = sniff(bytes.subarray(0, 4096));
+  if (unreadable) {
+    io.stderr(`${command.file}: error: unreadable input: ${unreadable}, not a JSON document\n`);
+    return 2;
+  }
   const decoded = decodeDocument(bytes);
   const text = decoded.text;
 
@@ -179,6 +192,10 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
   if (mediaType === undefined) {
     io.stderr(`${TOOL_NAME}: cannot tell the media type of ${command.file}: give it with --media-type\n`);
     return 2;
+  }
+  if (!HEADER_VALUE.test(mediaType)) {
+    io.stderr(`${TOOL_NAME}: refusing to push ${command.file}: its mediaType ${JSON.stringify(mediaType)} cannot be sent as a Content-Type (line breaks or other characters HTTP forbids); give one with --media-type\n`);
+    return 1;
   }
 
   const client = new RegistryClient(clientOptions(command, io, extra));

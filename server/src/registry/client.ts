@@ -38,6 +38,14 @@ export function digestOf(bytes: Uint8Array, algorithm = 'sha256'): string | unde
   return hash ? `${algorithm}:${createHash(hash).update(bytes).digest('hex')}` : undefined;
 }
 
+/** Retry-After for people: `7 s`, `15 min`, `3 h`; a server's absurd value reads as what it means. */
+function formatWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.ceil(seconds / 60)} min`;
+  if (seconds <= 2 * 86400) return `${Math.ceil(seconds / 3600)} h`;
+  return 'more than two days (as the registry says)';
+}
+
 function algorithmOf(digest: string | undefined): string | undefined {
   if (digest === undefined) return undefined;
   const colon = digest.indexOf(':');
@@ -250,12 +258,14 @@ export class RegistryClient {
     let authorization = this.auth.cached(scope);
     let response = await this.exchange(call, host, authorization);
     if (response.status !== 401) return response;
+    this.refuseForeignChallenge(response, host);
 
     if (authorization !== undefined) this.auth.forget(scope);
     const answer = await this.auth.respond(scope, response.challenges, host);
     authorization = answer.authorization;
     response = await this.exchange(call, host, authorization);
     if (response.status !== 401) return response;
+    this.refuseForeignChallenge(response, host);
 
     // Still refused: say who we were and what the registry wanted.
     this.auth.forget(scope);
@@ -273,6 +283,17 @@ export class RegistryClient {
       message = `${host} refused ${who} (401 Unauthorized)`;
     }
     throw new RegistryError('unauthorized', said ? `${message} [${said}]` : message, { status: 401, errors });
+  }
+
+  /**
+   * A 401 from where the registry redirected to (blob storage, a CDN) is not the registry asking
+   * for credentials: answering its challenge would hand the registry's credentials to that host.
+   */
+  private refuseForeignChallenge(response: HttpResponse, host: string): void {
+    const responder = hostPortOf(response.url);
+    // Compared as URLs: `host:443` over https is `host`.
+    if (responder === hostPortOf(new URL(`${response.url.protocol}//${host}`))) return;
+    throw new RegistryError('unauthorized', `${responder}, where ${host} redirected the request, answered 401 Unauthorized; credentials for ${host} are not sent to another host`, { status: 401, errors: parseErrorBody(response.body) });
   }
 
   private async exchange(call: Call, host: string, authorization: string | undefined): Promise<HttpResponse> {
@@ -345,7 +366,7 @@ export class RegistryClient {
       }
       case 429: {
         const retry = retryAfterSeconds(response.headers);
-        const message = `${host} is rate limiting requests (429 Too Many Requests)${retry !== undefined ? `; retry after ${retry} s` : '; wait a while before retrying'}${suffix}`;
+        const message = `${host} is rate limiting requests (429 Too Many Requests)${retry !== undefined ? `; retry after ${formatWait(retry)}` : '; wait a while before retrying'}${suffix}`;
         return new RegistryError('rate-limited', message, retry !== undefined ? { status, errors, retryAfterSeconds: retry } : { status, errors });
       }
       default:

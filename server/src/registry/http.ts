@@ -77,7 +77,7 @@ export const MAX_REDIRECTS = 5;
 /** 127.0.0.0/8, ::1 and localhost: docker treats them as insecure registries by default. */
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host) ?? /^::ffff:127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   return v4 !== null && v4.slice(1).every((part) => Number(part) <= 255);
 }
@@ -182,12 +182,21 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
   }
 }
 
+/** What a header value may hold (RFC 9110 field-value: visible characters, spaces and tabs, obs-text). */
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function exchange(request: HttpRequest & { url: URL; headers: Record<string, string> }): Promise<HttpResponse> {
   const { url, timeoutMs, maxBytes } = request;
   const host = hostPortOf(url);
   return new Promise<HttpResponse>((resolve, reject) => {
     if (request.signal?.aborted) {
       reject(new RegistryError('network', `the request to ${host} was cancelled`));
+      return;
+    }
+    // Node refuses such a header with a bare TypeError; say which one, never its value (it may be a secret).
+    const unsendable = Object.entries(request.headers).find(([, value]) => !HEADER_VALUE.test(value));
+    if (unsendable) {
+      reject(new RegistryError('protocol', `cannot send the ${unsendable[0]} header to ${host}: its value holds line breaks or other characters HTTP forbids`));
       return;
     }
     const transport = url.protocol === 'https:' ? https : http;

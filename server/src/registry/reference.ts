@@ -102,11 +102,13 @@ function splitRegistry(name: string): { registry: string; repository: string } {
  * @throws ReferenceSyntaxError
  */
 export function parseReference(text: string): ImageReference {
-  const input = text.trim();
+  // Not trimmed: docker refuses a stray space or CR too, and a script should hear about it.
+  const input = text;
   const fail = (why: string): never => {
-    throw new ReferenceSyntaxError(`invalid image reference '${input}': ${why}`, text);
+    throw new ReferenceSyntaxError(`invalid image reference ${/\s/.test(input) ? JSON.stringify(input) : `'${input}'`}: ${why}`, text);
   };
-  if (input === '') fail('it is empty');
+  if (input.trim() === '') fail('it is empty');
+  if (/^\s|\s$/.test(input)) fail('it starts or ends with whitespace (a stray space, tab or line break)');
   if (/\s/.test(input)) fail('it contains whitespace');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) fail('write it without a scheme, e.g. registry.example.com/team/app:1.0');
   if (IDENTIFIER_RE.test(input)) fail('a 64-character hexadecimal string is an image ID, not a repository name (name the repository, e.g. app@sha256:<hex>)');

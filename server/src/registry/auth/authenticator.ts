@@ -7,7 +7,7 @@
  * registry, only after a 401, and never logged.
  */
 import type { RegistryErrorEntry } from '../api';
-import { hostPortOf, parseErrorBody, RegistryError, send, type HttpRequest } from '../http';
+import { HEADER_VALUE, hostPortOf, parseErrorBody, RegistryError, send, type HttpRequest } from '../http';
 import { basicAuthorization, describeCredentialSources, findCredentials, type Credentials } from './docker-config';
 import { isScheme, parseWwwAuthenticate, type Challenge } from './www-authenticate';
 import { safeText } from '../text';
@@ -179,6 +179,7 @@ export class Authenticator {
     }
     const token = typeof body.token === 'string' && body.token !== '' ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
     if (token === '') throw new RegistryError('protocol', `the token service ${realmHost} answered without a token`);
+    if (!HEADER_VALUE.test(token)) throw new RegistryError('protocol', `the token service ${realmHost} sent a token that cannot be used in an HTTP header (it holds line breaks or other characters HTTP forbids)`);
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in >= MIN_TOKEN_SECONDS ? body.expires_in : MIN_TOKEN_SECONDS;
     const issuedAt = typeof body.issued_at === 'string' && !Number.isNaN(Date.parse(body.issued_at)) ? Math.min(Date.parse(body.issued_at), Date.now()) : Date.now();
     const authorization = `Bearer ${token}`;

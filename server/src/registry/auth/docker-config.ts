@@ -56,7 +56,9 @@ export function readDockerConfig(dir: string): DockerConfig | undefined {
   } catch (error) {
     throw new RegistryError('unauthorized', `${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const config = (typeof value === 'object' && value !== null ? value : {}) as { auths?: unknown; credsStore?: unknown; credHelpers?: unknown };
+  // docker refuses such a file too; reading it as empty would hide the user's credentials silently.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RegistryError('unauthorized', `${file} is not a JSON object (docker's config.json is one)`);
+  const config = value as { auths?: unknown; credsStore?: unknown; credHelpers?: unknown };
   const auths = typeof config.auths === 'object' && config.auths !== null ? (config.auths as Record<string, AuthEntry>) : {};
   const credHelpers: Record<string, string> = {};
   if (typeof config.credHelpers === 'object' && config.credHelpers !== null) {
@@ -97,6 +99,11 @@ function findAuthEntry(config: DockerConfig, registry: string): { key: string; e
 }
 
 function entryCredentials(entry: AuthEntry, source: string): Credentials | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new RegistryError('unauthorized', `${source} is not an object with "auth", "username"/"password" or "identitytoken"`);
+  for (const member of ['auth', 'username', 'password', 'identitytoken'] as const) {
+    const value = entry[member];
+    if (value !== undefined && value !== null && typeof value !== 'string') throw new RegistryError('unauthorized', `the "${member}" value of ${source} is not a string`);
+  }
   let username = typeof entry.username === 'string' ? entry.username : '';
   let password = typeof entry.password === 'string' ? entry.password : '';
   if (typeof entry.auth === 'string' && entry.auth !== '') {
