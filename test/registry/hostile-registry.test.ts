@@ -366,3 +366,39 @@ describe('messages that say what happened', () => {
     assert.equal(garbage.stderr, `image-manifest: refusing to push ${path.join(dir, 'garbage.json')} (not valid JSON, and not recognisable as a manifest): only manifests and indexes can be pushed\n`);
   });
 });
+
+describe('values that cannot travel in an HTTP header', () => {
+  it('a token with a line break from the token service: a protocol error saying so, nothing sent with it', async () => {
+    const tokens = await fake((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ token: 'a\nb\r\nX-Evil: 1' }));
+    });
+    const registry = await fake((_req, res) => {
+      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${tokens.host}/token",service="s"` });
+      res.end();
+    });
+    await assert.rejects(client().fetchManifest({ registry: registry.host, repository: 'a', tag: 't' }), (error: unknown) => {
+      assert.ok(error instanceof RegistryError);
+      assert.equal(error.kind, 'protocol');
+      assert.equal(error.message, `the token service ${tokens.host} sent a token that cannot be used in an HTTP header (it holds line breaks or other characters HTTP forbids)`);
+      return true;
+    });
+    assert.equal(registry.seen.length, 1, 'the registry never saw the token');
+    const run = await runRegistryCli(['fetch', `${registry.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /internal error/);
+  });
+
+  it('push --force of a file whose mediaType holds CR LF: refused before anything is sent, exit 1', async () => {
+    const registry = await fake((_req, res) => {
+      res.writeHead(201);
+      res.end();
+    });
+    const file = path.join(tempFolder('im-push-crlf-'), 'm.json');
+    fs.writeFileSync(file, MANIFEST.replace('"application/vnd.oci.image.manifest.v1+json"', '"application/vnd.oci.image.manifest.v1+json\\r\\nX-Evil: 1"'));
+    const run = await runRegistryCli(['push', '--force', file, `${registry.host}/a:t`]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /refusing to push .*m\.json: its mediaType "application\/vnd\.oci\.image\.manifest\.v1\+json\\r\\nX-Evil: 1" cannot be sent as a Content-Type/);
+    assert.equal(registry.seen.length, 0);
+  });
+});
