@@ -31,6 +31,11 @@ function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** How a size reads in a hover: `**3.2 kB** (3,200 bytes)`; under 1,000 just `**196 bytes**` (a unit would repeat it). */
+function sizeText(n: number): string {
+  return n < 1000 ? `**${n} ${n === 1 ? 'byte' : 'bytes'}**` : `(${grouped(n)} bytes)`;
+}
+
 /** Hover at the `nth` occurrence of `needle` (0-based), one character into it. */
 function hoverAt(text: string, needle: string, nth = 0): string {
   let at = -1;
@@ -59,7 +64,7 @@ describe('hover on the real 12-layer umoci manifest', () => {
       // Hover on the layer's `size` key, its digest value and its opening brace.
       for (const markdown of [hoverAt(text, '"size"', index + 1), hoverAt(text, '{', index + 2)]) {
         assert.match(markdown, new RegExp(`\\*\\*Layer ${index + 1} of 12\\*\\*`));
-        assert.ok(markdown.includes(`(${grouped(bytes)} bytes)`), markdown);
+        assert.ok(markdown.includes(sizeText(bytes)), markdown);
         const share = `${((bytes / total) * 100).toFixed(1)}%`;
         assert.ok(markdown.includes(`${share} of the image's`), `${share} in ${markdown}`);
         assert.ok(markdown.includes(layer.digest));
@@ -78,7 +83,7 @@ describe('hover on the real 12-layer umoci manifest', () => {
   test('the config: size as on disk', () => {
     const markdown = hoverAt(text, '"digest"', 0);
     assert.match(markdown, /\*\*Config\*\*/);
-    assert.ok(markdown.includes(`(${grouped(blobBytes(UMOCI, manifest.config.digest))} bytes)`), markdown);
+    assert.ok(markdown.includes(sizeText(blobBytes(UMOCI, manifest.config.digest))), markdown);
     assert.ok(markdown.includes(manifest.config.mediaType));
   });
 
@@ -95,7 +100,7 @@ describe('hover on the real 12-layer umoci manifest', () => {
   test('the "config" key itself: the config descriptor, not the document', () => {
     const markdown = hoverAt(text, '"config"');
     assert.match(markdown, /\*\*Config\*\*/);
-    assert.ok(markdown.includes(`(${grouped(blobBytes(UMOCI, manifest.config.digest))} bytes)`), markdown);
+    assert.ok(markdown.includes(sizeText(blobBytes(UMOCI, manifest.config.digest))), markdown);
     assert.doesNotMatch(markdown, /- 12 layers/);
   });
 
@@ -111,7 +116,7 @@ describe('hover on indexes', () => {
     const text = fs.readFileSync(path.join(UMOCI, 'index.json'), 'utf8');
     const markdown = hoverAt(text, '"size"');
     assert.match(markdown, /\*\*Manifest 1 of 1\*\*/);
-    assert.ok(markdown.includes(`(${grouped(blobBytes(UMOCI, UMOCI_MANIFEST_DIGEST))} bytes)`), markdown);
+    assert.ok(markdown.includes(sizeText(blobBytes(UMOCI, UMOCI_MANIFEST_DIGEST))), markdown);
     assert.match(markdown, /`org\.opencontainers\.image\.ref\.name` = `x`/);
   });
 
@@ -131,7 +136,7 @@ describe('hover on indexes', () => {
     const markdown = hoverAt(text, '"size"', 2);
     assert.match(markdown, /\*\*Manifest 3 of 4 · BuildKit attestation\*\*/);
     assert.match(markdown, /entry 1 \(linux\/amd64\)/);
-    assert.ok(markdown.includes(`(${grouped(blobBytes(layout, children[2].digest))} bytes)`));
+    assert.ok(markdown.includes(sizeText(blobBytes(layout, children[2].digest))));
     assert.match(hoverAt(text, '"unknown"'), /BuildKit attestation manifests use the platform `unknown\/unknown`/);
     const root = hoverAt(text, '"manifests"');
     assert.match(root, /Platforms: `linux\/amd64`, `linux\/arm64`/);
@@ -147,7 +152,7 @@ describe('hover on a Docker manifest', () => {
     const bytes = fs.statSync(path.join(dir, manifest.layers[0].digest.split(':')[1])).size;
     const markdown = hoverAt(text, '"size"', 1);
     assert.match(markdown, /\*\*Layer 1 of 1\*\* · `tar\+gzip`/);
-    assert.ok(markdown.includes(`(${grouped(bytes)} bytes)`));
+    assert.ok(markdown.includes(sizeText(bytes)), markdown);
     const share = `${((bytes / (bytes + manifest.config.size)) * 100).toFixed(1)}%`;
     assert.ok(markdown.includes(share), markdown);
     assert.match(hoverAt(text, '"mediaType"'), /Docker image manifest v2, schema 2/);

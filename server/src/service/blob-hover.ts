@@ -7,7 +7,7 @@
  */
 import type { BlobStore, LayerSummary } from './blob-store';
 import { isValidDigest } from './digest';
-import { exactBytes, groupDigits, humanSize, shortDigest, type DescriptorContext } from './document-facts';
+import { exactBytes, groupDigits, humanSize, shortDigest, sizeMarkdown, type DescriptorContext } from './document-facts';
 import { member, stringMember } from './json-tree';
 import { isImageConfigType, mediaTypeInfo } from './media-types';
 import type { ParsedDocument } from './parse';
@@ -63,7 +63,7 @@ export function layoutSection(parsed: ParsedDocument, descriptor: DescriptorCont
   const facts: string[] = [];
   const declared = member(descriptor.node, 'size');
   const sizeNote = declared?.type === 'number' ? (declared.value === stat.size ? ' ✓ as `size` says' : ` ✗ \`size\` says ${groupDigits(String(declared.value))}`) : '';
-  facts.push(`On disk: **${humanSize(stat.size)}** (${exactBytes(stat.size)})${sizeNote}`);
+  facts.push(`On disk: ${sizeMarkdown(stat.size)}${sizeNote}`);
   const status = blobs.digestStatus?.(digest);
   if (status) {
     switch (status.state) {

@@ -275,6 +275,15 @@ export function humanSize(bytes: number | bigint): string {
   return `${value.toFixed(1)} ${SI_UNITS[unit]}`;
 }
 
+/**
+ * A size for a hover: `**3.2 kB** (3,200 bytes)`, or just `**196 bytes**` where the unit would
+ * only repeat the number. `digits` is the exact token when it is beyond a double's precision.
+ */
+export function sizeMarkdown(size: number | bigint, digits: string | number | bigint = size): string {
+  const human = humanSize(size);
+  return human.endsWith(' B') ? `**${exactBytes(digits)}**` : `**${human}** (${exactBytes(digits)})`;
+}
+
 /** `12,200` (digit groups of three, independent of the locale). */
 export function groupDigits(digits: string | number | bigint): string {
   const text = String(digits);

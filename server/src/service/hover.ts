@@ -25,6 +25,7 @@ import {
   registeredDigestAlgorithms,
   shortDigest,
   shortLayerFormat,
+  sizeMarkdown,
   type DescriptorContext,
 } from './document-facts';
 import { elements, isObject, member, properties, rangeOf, stringMember } from './json-tree';
@@ -218,7 +219,7 @@ export function descriptorSummary(parsed: ParsedDocument, descriptor: Descriptor
   }
   const size = descriptorSize(parsed, node);
   if (size) {
-    let line = `Size: **${humanSize(size.exact)}** (${exactBytes(size.digits)})`;
+    let line = `Size: ${sizeMarkdown(size.exact, size.digits)}`;
     if ((role === 'layer' || role === 'config' || role === 'blob') && isImageManifestKind(parsed.detection.kind)) {
       const totals = imageTotals(parsed);
       if (totals.total > 0n) line += `, ${percentage(size.exact, totals.total)} of the image's ${humanSize(totals.total)}`;
