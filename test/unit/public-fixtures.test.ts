@@ -91,6 +91,16 @@ const CASES: readonly Case[] = [
     ],
     why: 'helm push: no top-level mediaType (SHOULD), Chart.yaml keys as annotations (SHOULD be namespaced)',
   },
+  {
+    file: 'containers-image_schema2-invalid-media-type.json',
+    expected: ['docker-manifest-layer-type@$.layers[3].mediaType:warning', 'non-image-config@$.config.mediaType:information'],
+    why: 'containers/image expects conversion of this v2s2 manifest to fail: its layer type is not a Docker type ("unsupported docker v2s2 media type")',
+  },
+  {
+    file: 'regclient_testrepo-empty-image-config.json',
+    expected: ['empty-image-config@$.config.digest:warning', 'non-filesystem-layer@$.layers[0].mediaType:information'],
+    why: 'an image config type with the digest of `{}`: config.md REQUIRES architecture, os and rootfs (pre-1.1 artifact style)',
+  },
 ];
 
 describe('public documents get exactly the diagnostics the specs call for', () => {

@@ -283,6 +283,24 @@ export const CASES: RuleCase[] = [
     good: json(dockerManifest()),
     where: [{ path: '$.layers[0].mediaType', text: JSON.stringify(MT.ociLayerGzip) }],
   },
+  // containers/image's list of Docker v2s2 types: a vendor layer type is "unsupported docker v2s2 media type".
+  {
+    name: 'a Helm chart layer in a Docker v2s2 manifest',
+    code: 'docker-manifest-layer-type',
+    severity: 'warning',
+    bad: json({ ...dockerManifest(), layers: [{ ...dockerManifest().layers[0], mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' }] }),
+    good: json({ ...dockerManifest(), layers: [{ ...dockerManifest().layers[0], mediaType: 'application/vnd.docker.image.rootfs.diff.tar' }] }),
+    where: [{ path: '$.layers[0].mediaType', text: '"application/vnd.cncf.helm.chart.content.v1.tar+gzip"' }],
+    message: /unsupported docker v2s2 media type/,
+  },
+  {
+    name: 'an unknown layer type in a Docker v2s2 manifest (containers/image TestConvertToOCIWithInvalidMIMEType)',
+    code: 'docker-manifest-layer-type',
+    severity: 'warning',
+    bad: json({ ...dockerManifest(), layers: [{ ...dockerManifest().layers[0], mediaType: 'application/vnd.docker.image.rootfs.diff.tar.invalid' }] }),
+    good: json({ ...dockerManifest(), layers: [{ ...dockerManifest().layers[0], mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar', urls: ['https://example.com/layer.tar'] }] }),
+    where: [{ path: '$.layers[0].mediaType', text: '"application/vnd.docker.image.rootfs.diff.tar.invalid"' }],
+  },
   {
     name: 'OCI config type in a Docker v2s2 manifest',
     code: 'docker-manifest-oci-type',

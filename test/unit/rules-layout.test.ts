@@ -323,3 +323,15 @@ if (require.main === module) {
     });
   });
 }
+
+describe('the empty descriptor in a layout', () => {
+  it('a layout that leaves out the `{}` blob of an artifact\'s empty config gets no blob-missing: its content is known', () => {
+    const payload = Buffer.from('sbom');
+    const text = json({ schemaVersion: 2, mediaType: MT.ociManifest, artifactType: 'application/vnd.example.sbom', config: { mediaType: MT.empty, digest: sha256('{}'), size: 2 }, layers: [desc('application/vnd.example.sbom', payload)] });
+    const all = check(text, { context: { blobs: memoryBlobs([payload]) } });
+    assert.deepEqual(all.map((d) => d.code), [], formatDiagnostics(all));
+    // The same layout without the payload: that one is reported, so the store was consulted.
+    const without = check(text, { context: { blobs: memoryBlobs([]) } });
+    assert.deepEqual(without.map((d) => `${d.code}@${d.path}`), ['blob-missing@$.layers[0].digest'], formatDiagnostics(without));
+  });
+});

@@ -216,6 +216,16 @@ export const CASES: RuleCase[] = [
     where: [{ path: '$.layers', text: ['"layers"', '[]'] }],
   },
   // Config and layer types of artifacts: allowed, information only.
+  // config.md: architecture, os and rootfs are REQUIRED; the digest of `{}` (regclient's testrepo has one).
+  {
+    name: 'an image config type whose digest is that of `{}`',
+    code: 'empty-image-config',
+    severity: 'warning',
+    bad: json({ ...ociManifest(), config: { mediaType: MT.ociConfig, digest: emptyDescriptor().digest, size: 2 } }),
+    good: json({ ...ociArtifact() }),
+    where: [{ path: '$.config.digest', text: JSON.stringify(emptyDescriptor().digest) }],
+    message: /REQUIRES `architecture`, `os` and `rootfs`/,
+  },
   {
     name: 'Helm chart config',
     code: 'non-image-config',

@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   'media-type-typo': { severity: 'warning', summary: 'An unknown media type that looks like a misspelling of a known one.', href: `${IS}/media-types.md` },
   'media-type-role': { severity: 'warning', summary: 'A known media type used in the wrong place (e.g. a layer type as the config).', href: `${IS}/media-types.md` },
   'mixed-family': { severity: 'warning', summary: 'Docker and OCI media types mixed in one document; some registries and clients refuse it.', href: `${IS}/media-types.md#compatibility-matrix` },
+  'docker-manifest-layer-type': { severity: 'warning', summary: 'A Docker v2 schema 2 manifest has a layer of a type that is neither Docker\'s nor OCI\'s; containers/image (podman, skopeo, CRI-O) refuses it.', href: DS },
   'docker-manifest-oci-type': { severity: 'error', summary: 'A Docker v2 schema 2 manifest refers to OCI config or layer types; containers/image refuses it.', href: DS },
   'deprecated-media-type': { severity: 'information', summary: 'A deprecated media type (non-distributable layers, schema 1).', href: `${IS}/layer.md#non-distributable-layers` },
   'prerelease-media-type': { severity: 'warning', summary: 'A release-candidate media type that the released spec renamed.', href: `${IS}/manifest.md#guidance-for-an-empty-descriptor` },
@@ -49,11 +50,12 @@ export const DIAGNOSTIC_CODES = {
   'invalid-data': { severity: 'error', summary: '`data` is not valid base64, or its decoded bytes do not match `size` and `digest`.', href: `${IS}/descriptor.md#embedded-content` },
   'invalid-url': { severity: 'error', summary: 'An entry of `urls` is not a valid absolute URL.', href: `${IS}/descriptor.md#properties` },
   'url-scheme': { severity: 'warning', summary: 'An entry of `urls` should use http or https.', href: `${IS}/descriptor.md#properties` },
-  'foreign-layer-urls': { severity: 'warning', summary: 'A foreign or non-distributable layer without `urls` cannot be fetched; distribution refuses it ("missing URL on layer").', href: `${IS}/layer.md#non-distributable-layers` },
+  'foreign-layer-urls': { severity: 'warning', summary: 'A Docker foreign layer without `urls` cannot be fetched; distribution refuses it ("missing URL on layer"). OCI non-distributable layers MAY have `urls` and are not reported.', href: DS },
   'docker-unsupported-field': { severity: 'information', summary: 'An OCI field that the Docker format does not define; strict Docker parsers fail on it.', href: DS },
   // Manifests
   'missing-artifact-type': { severity: 'error', summary: '`artifactType` must be set when the config is the empty descriptor.', href: `${IS}/manifest.md#image-manifest-property-descriptions` },
   'empty-layers': { severity: 'warning', summary: 'An image manifest should have at least one layer.', href: `${IS}/manifest.md#image-manifest-property-descriptions` },
+  'empty-image-config': { severity: 'warning', summary: 'The config has an image config type but the digest of `{}`: an image config without the REQUIRED architecture, os and rootfs.', href: `${IS}/config.md#properties` },
   'non-image-config': { severity: 'information', summary: 'The config is not an image config: an artifact that container runtimes cannot run.', href: `${IS}/manifest.md#guidelines-for-artifact-usage` },
   'non-filesystem-layer': { severity: 'information', summary: 'A layer that is not a filesystem changeset (attestation, signature, …); runtimes cannot unpack it.', href: `${IS}/manifest.md#image-manifest-property-descriptions` },
   // Indexes and platforms

@@ -26,6 +26,7 @@ const IS = 'https://github.com/opencontainers/image-spec/blob/main';
 const DS = 'https://github.com/distribution/distribution/blob/main/docs/content/spec/manifest-v2-2.md';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
@@ -93,10 +94,11 @@ const ENTRIES: MediaTypeInfo[] = [
   layer('application/vnd.oci.image.layer.v1.tar+gzip+encrypted', 'oci', 'gzip', 'Encrypted OCI layer (ocicrypt): an encrypted gzip-compressed tar.', { encrypted: true, href: 'https://github.com/containers/ocicrypt' }),
   layer('application/vnd.oci.image.layer.v1.tar+zstd+encrypted', 'oci', 'zstd', 'Encrypted OCI layer (ocicrypt): an encrypted zstd-compressed tar.', { encrypted: true, href: 'https://github.com/containers/ocicrypt' }),
   // Docker layers
-  layer('application/vnd.docker.image.rootfs.diff.tar.gzip', 'docker', 'gzip', 'Docker image layer: a gzip-compressed tar changeset.'),
+  layer(DOCKER_LAYER_GZIP, 'docker', 'gzip', 'Docker image layer: a gzip-compressed tar changeset.'),
   layer('application/vnd.docker.image.rootfs.diff.tar', 'docker', 'none', 'Docker image layer: an uncompressed tar changeset.'),
   layer('application/vnd.docker.image.rootfs.diff.tar.zstd', 'docker', 'zstd', 'Docker image layer: a zstd-compressed tar changeset.'),
   layer('application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'docker', 'gzip', 'Docker foreign layer: a gzip-compressed tar fetched from `urls`, never pushed to the registry (Windows base layers).', { foreign: true }),
+  layer('application/vnd.docker.image.rootfs.foreign.diff.tar', 'docker', 'none', 'Docker foreign layer: an uncompressed tar fetched from `urls`, never pushed to the registry.', { foreign: true }),
   // Artifacts
   artifact('application/vnd.cncf.helm.chart.content.v1.tar+gzip', 'Helm chart archive (.tgz).', 'https://helm.sh/docs/topics/registries/', 'other'),
   artifact('application/vnd.cncf.helm.chart.provenance.v1.prov', 'Helm chart provenance file (signature over the chart).', 'https://helm.sh/docs/topics/provenance/', 'other'),

@@ -4,6 +4,7 @@ import type { DescriptorRef, DescriptorRole } from '../descriptors';
 import { digestProblems } from '../digest';
 import { elements, keyOf, member, propertyNode, rangeOf } from '../json-tree';
 import {
+  DOCKER_LAYER_GZIP,
   EMPTY_DIGEST,
   EMPTY_SIZE,
   MEDIA_TYPES,
@@ -72,9 +73,9 @@ function checkQuietly(ctx: RuleContext, ref: DescriptorRef, raw: Record<string, 
   const mediaType = raw.mediaType;
   const info = typeof mediaType === 'string' ? mediaTypeInfo(mediaType) : undefined;
   if (info) {
-    if (info.status !== 'current' || !ROLES_THAT_FIT[ref.role].includes(info.role) || familyMismatch(ctx, info)) checkMediaType(ctx, ref);
-  } else if (typeof mediaType === 'string' && !(isWellFormedMediaType(mediaType) && closestKnownMediaType(mediaType, candidatesFor(ref.role), ref.role === 'manifest') === undefined)) {
-    // An unknown type is fine unless it is malformed or a likely misspelling of a known one.
+    if (info.status !== 'current' || !ROLES_THAT_FIT[ref.role].includes(info.role) || familyMismatch(ctx, info, ref.role)) checkMediaType(ctx, ref);
+  } else if (typeof mediaType === 'string' && (isDockerLayer(ctx, ref.role) || !(isWellFormedMediaType(mediaType) && closestKnownMediaType(mediaType, candidatesFor(ref.role), ref.role === 'manifest') === undefined))) {
+    // An unknown type is fine unless it is malformed, a likely misspelling of a known one, or a Docker v2s2 layer.
     checkMediaType(ctx, ref);
   }
   const digest = raw.digest;
@@ -88,10 +89,15 @@ function checkQuietly(ctx: RuleContext, ref: DescriptorRef, raw: Record<string, 
   checkDockerOnlyFields(ctx, ref);
 }
 
-function familyMismatch(ctx: RuleContext, info: MediaTypeInfo): boolean {
+function familyMismatch(ctx: RuleContext, info: MediaTypeInfo, role: DescriptorRole): boolean {
   if (ctx.kind === 'oci-manifest' || ctx.kind === 'oci-index') return info.family === 'docker';
+  if (isDockerLayer(ctx, role)) return info.family !== 'docker';
   if (ctx.kind === 'docker-manifest' || ctx.kind === 'docker-manifest-list') return info.family === 'oci';
   return false;
+}
+
+function isDockerLayer(ctx: RuleContext, role: DescriptorRole): boolean {
+  return ctx.kind === 'docker-manifest' && role === 'layer';
 }
 
 /** Digest checks shared by descriptors, diff_ids, blobSums and annotations. */
@@ -141,7 +147,10 @@ export function checkMediaTypeGrammar(ctx: RuleContext, node: Node, role?: Descr
   if (isWellFormedMediaType(value)) return true;
   const name = keyOf(node)?.value ?? 'mediaType';
   let message: string;
-  if (value === '') message = `\`${String(name)}\` is an empty string, which is not a media type: set the exact type or remove the member.`;
+  if (value === '') {
+    // A descriptor's mediaType is REQUIRED: removing it only trades this for missing-property.
+    message = name === 'mediaType' ? '`mediaType` is an empty string, which is not a media type: set the exact type of the content (a descriptor\'s `mediaType` is REQUIRED).' : `\`${String(name)}\` is an empty string, which is not a media type: set the exact type or remove the member.`;
+  }
   else if (value.includes(';')) message = `${show(value)} has parameters; a descriptor's media type is a bare \`type/subtype\`.`;
   else message = `${show(value)} is not a media type: expected \`type/subtype\` as in RFC 6838 (e.g. \`application/vnd.oci.image.layer.v1.tar+gzip\`).`;
   const suggestion = value.trim() && closestKnownMediaType(value.trim(), candidatesFor(role));
@@ -179,15 +188,31 @@ function checkMediaType(ctx: RuleContext, ref: DescriptorRef): void {
         `Unknown media type ${show(mediaType)} in ${POSITION_WORDS[ref.role]}; did you mean \`${suggestion}\`?`,
         [replaceValue(`Use ${suggestion}`, node, suggestion)],
       );
-    }
+    } else checkDockerLayerType(ctx, node, ref.role, undefined);
     return;
   }
+  checkDockerLayerType(ctx, node, ref.role, info);
   checkStatus(ctx, node, info);
   if (!ROLES_THAT_FIT[ref.role].includes(info.role)) {
     ctx.report('media-type-role', node, `\`${mediaType}\` is ${ROLE_WORDS[info.role]}, but it is used for ${POSITION_WORDS[ref.role]}.`);
     return;
   }
   checkFamily(ctx, node, info, ref.role);
+}
+
+/**
+ * Docker v2 schema 2 layers are Docker layer types ("should generally be" the gzip one); any other
+ * type than Docker's or OCI's (those have their own code) makes containers/image (podman, skopeo,
+ * CRI-O) refuse the whole manifest. Configs may be anything: artifacts are not errors.
+ */
+function checkDockerLayerType(ctx: RuleContext, node: Node, role: DescriptorRole, info: MediaTypeInfo | undefined): void {
+  if (!isDockerLayer(ctx, role)) return;
+  if (info && (info.family === 'docker' || info.family === 'oci')) return;
+  ctx.report(
+    'docker-manifest-layer-type',
+    node,
+    `\`${node.value as string}\` is not a Docker layer type, but a Docker v2 schema 2 manifest's layers should be (\`${DOCKER_LAYER_GZIP}\`, generally); containers/image (podman, skopeo, CRI-O) refuses the manifest ("unsupported docker v2s2 media type"). For an artifact, use an OCI image manifest.`,
+  );
 }
 
 function checkStatus(ctx: RuleContext, node: Node, info: MediaTypeInfo): void {

@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
 import { elements, hasMember, member, propertyNode } from '../json-tree';
 import { LazyNode } from '../lazy-tree';
-import { isImageConfigType, mediaTypeInfo } from '../media-types';
+import { EMPTY_DIGEST, isImageConfigType, mediaTypeInfo, OCI_EMPTY } from '../media-types';
 import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import type { RuleContext } from './context';
 import { checkDigestValue } from './descriptor-rules';
@@ -31,13 +31,22 @@ export function checkManifest(ctx: RuleContext): void {
     ctx.report('non-image-config', configMediaType, `${what} This is an artifact, not a runnable container image: docker and container runtimes cannot run it, and some registries (e.g. Quay's default allow-list) refuse config types they do not list.`);
   }
 
+  const configDigest = member(member(root, 'config'), 'digest');
+  if (configType && isImageConfigType(configType) && configDigest?.type === 'string' && configDigest.value === EMPTY_DIGEST) {
+    ctx.report(
+      'empty-image-config',
+      configDigest,
+      `This digest is that of the two bytes \`{}\`, so the config is empty, yet its type \`${configType}\` says image config, which REQUIRES \`architecture\`, \`os\` and \`rootfs\`: runtimes cannot run it. An artifact without a config uses the type \`${OCI_EMPTY}\` and sets \`artifactType\`.`,
+    );
+  }
+
   if (configType && isImageConfigType(configType)) {
     for (const layer of elements(layers)) {
       if (layer instanceof LazyNode && isPlainFilesystemLayer(layer.raw)) continue;
       const mediaType = member(layer, 'mediaType');
       if (mediaType?.type !== 'string') continue;
       const info = mediaTypeInfo(mediaType.value as string);
-      if (info?.role === 'layer' || info?.role === 'empty' || ctx.has('media-type-typo', mediaType) || ctx.has('media-type-role', mediaType) || ctx.has('invalid-media-type', mediaType)) continue;
+      if (info?.role === 'layer' || info?.role === 'empty' || ctx.has('media-type-typo', mediaType) || ctx.has('media-type-role', mediaType) || ctx.has('invalid-media-type', mediaType) || ctx.has('docker-manifest-layer-type', mediaType)) continue;
       if (info?.role !== 'artifact' && info !== undefined) continue;
       ctx.report('non-filesystem-layer', mediaType, `\`${mediaType.value as string}\` is not a filesystem layer${info ? ` (${info.description.replace(/\.$/, '')})` : ''}; runtimes cannot unpack it (e.g. \`ctr pull --all-platforms\` fails on attestation manifests).`);
     }
