@@ -28,7 +28,9 @@ describe('inlay hints', () => {
   test('units from bytes to gigabytes', () => {
     const doc = (size: string) => `{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:${'a'.repeat(64)}","size":${size}},"layers":[]}`;
     const label = (size: string) => getInlayHints(parseDocument(doc(size)))[0]?.label;
-    assert.equal(label('151'), '151 B');
+    assert.equal(label('151'), undefined, 'no hint where it would repeat the number');
+    assert.equal(label('999'), undefined);
+    assert.equal(label('1000'), '1.0 kB');
     assert.equal(label('27100000'), '27.1 MB');
     assert.equal(label('999999'), '1.0 MB');
     assert.equal(label('3221225472'), '3.2 GB');
@@ -45,6 +47,10 @@ describe('inlay hints', () => {
 
   test('index entries', () => {
     const index = fs.readFileSync(path.join(FIXTURES, 'real', 'registry-multi-oci.json'), 'utf8');
-    assert.deepEqual(getInlayHints(parseDocument(index)).map((hint) => hint.label), ['345 B', '345 B']);
+    const children = (JSON.parse(index) as { manifests: Array<{ size: number }> }).manifests;
+    assert.deepEqual(children.map((child) => child.size), [345, 345], 'two small children');
+    assert.deepEqual(getInlayHints(parseDocument(index)), [], 'sizes under 1,000 bytes need no hint');
+    const large = index.replace(/"size":345/g, '"size":12345');
+    assert.deepEqual(getInlayHints(parseDocument(large)).map((hint) => hint.label), ['12.3 kB', '12.3 kB']);
   });
 });

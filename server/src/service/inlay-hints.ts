@@ -1,6 +1,6 @@
 /**
- * Inlay hints: the human-readable size after every descriptor `size` (`27.1 MB`), with the exact
- * byte count (and the share of the image for layers) in the tooltip.
+ * Inlay hints: the human-readable size after every descriptor `size` of 1,000 bytes or more
+ * (`27.1 MB`), with the exact byte count (and the share of the image for layers) in the tooltip.
  */
 import type { Node } from 'jsonc-parser';
 import { exactBytes, humanSize, imageTotals, isImageManifestKind, isIndexKind, percentage, sizeValue } from './document-facts';
@@ -28,6 +28,8 @@ export function getInlayHints(parsed: ParsedDocument, range?: OffsetRange): Inla
     const node = member(descriptor, 'size');
     const size = sizeValue(parsed, node);
     if (!node || !size) return;
+    // Under 1,000 bytes the hint would only repeat the number (`479 479 B`).
+    if (size.exact < 1000n) return;
     const end = node.offset + node.length;
     if (range && (end < range.start || node.offset > range.end)) return;
     let tooltip = exactBytes(size.digits);
