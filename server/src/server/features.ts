@@ -151,6 +151,24 @@ const SYMBOL_KINDS: Record<SymbolKindName, SymbolKind> = {
   event: SymbolKind.Event,
 };
 
+/**
+ * Whether an empty document is offered whole-manifest templates: a new untitled file, a file whose
+ * name says manifest, index or image, or a blob of a layout. An empty package.json is left alone.
+ */
+export function offersTemplates(uri: string): boolean {
+  let parsed: URI;
+  try {
+    parsed = URI.parse(uri);
+  } catch {
+    return false;
+  }
+  if (parsed.scheme === 'untitled') return true;
+  if (parsed.scheme !== 'file') return false;
+  const file = parsed.path;
+  const name = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+  return /(manifest|index|image|artifact)[^/]*\.json$/.test(name) || /\/blobs\/(sha256|sha512)\/[0-9a-f]+$/.test(file);
+}
+
 function isVsCode(name: string | undefined): boolean {
   return name !== undefined && /visual studio code|vscode|vscodium|code - oss|cursor|windsurf/i.test(name);
 }
@@ -214,7 +232,7 @@ export function registerLanguageFeatures(
       const completion = capabilities().textDocument?.completion;
       const snippetSupport = completion?.completionItem?.snippetSupport ?? true;
       const triggerSuggest = isVsCode(options.clientName?.());
-      const result = getCompletions(parsed, document.offsetAt(params.position), { snippetSupport, blobs: layout?.blobs });
+      const result = getCompletions(parsed, document.offsetAt(params.position), { snippetSupport, blobs: layout?.blobs, templates: offersTemplates(params.textDocument.uri) });
       const items = result.items.map((item): LspCompletionItem => {
         const lsp: LspCompletionItem = {
           label: item.label,

@@ -47,6 +47,7 @@ import {
   type TextEdit,
   type TextStyle,
 } from './text-style';
+import { DOCUMENT_TEMPLATES, renderTemplate, templateRange } from './templates';
 import type { OffsetRange } from './types';
 
 export type CompletionItemKind = 'property' | 'value' | 'enumMember' | 'snippet' | 'reference' | 'constant';
@@ -81,6 +82,11 @@ export interface CompletionOptions {
   readonly snippetSupport?: boolean;
   /** The blobs of the layout the document sits in: their digests are offered for `digest`. */
   readonly blobs?: BlobStore;
+  /**
+   * Offer whole-document templates in an empty document. The caller decides from the file name
+   * (`manifest.json`, a layout blob, an untitled file): an empty `package.json` wants none.
+   */
+  readonly templates?: boolean;
 }
 
 const EMPTY_RESULT: CompletionResult = { items: [], isIncomplete: false };
@@ -295,6 +301,10 @@ function isManifestBeingStarted(root: Node, cursor: Cursor): boolean {
 }
 
 export function getCompletions(document: ParsedDocument, offset: number, options: CompletionOptions = {}): CompletionResult {
+  if (options.templates) {
+    const templates = templateCompletions(document, offset, options.snippetSupport !== false);
+    if (templates) return templates;
+  }
   if (!isObject(document.root) || !Number.isFinite(offset)) return EMPTY_RESULT;
   offset = Math.max(0, Math.min(Math.floor(offset), document.text.length));
   // Other JSON (package.json, data files): nothing, and without parsing it again.
@@ -325,6 +335,29 @@ export function getCompletions(document: ParsedDocument, offset: number, options
 
   const candidates = cursor.isKey ? propertyCandidates(context) : valueCandidates(context);
   const items = candidates.map((candidate, index) => toItem(context, candidate, index, options.snippetSupport !== false));
+  return { items, isIncomplete: false };
+}
+
+/** The document templates, replacing an empty document or an empty root object whole. */
+function templateCompletions(document: ParsedDocument, offset: number, snippets: boolean): CompletionResult | undefined {
+  const range = templateRange(document);
+  if (!range || !(offset >= range.start && offset <= range.end)) return undefined;
+  const eol = detectTextStyle(document.text).eol;
+  // What the client filters with: the text from the range start to the cursor (`{` inside `{}`).
+  const typed = document.text.slice(range.start, offset);
+  const items = DOCUMENT_TEMPLATES.map((template, index): CompletionItem => {
+    const text = renderTemplate(template, eol);
+    return {
+      label: template.label,
+      kind: 'snippet',
+      detail: template.detail,
+      documentation: `${template.documentation}\n\n\`\`\`json\n${snippetToPlainText(text)}\n\`\`\``,
+      sortText: String(index).padStart(4, '0'),
+      filterText: `${typed}${template.label}`,
+      textEdit: { range, newText: snippets ? text : snippetToPlainText(text) },
+      isSnippet: snippets,
+    };
+  });
   return { items, isIncomplete: false };
 }
 
