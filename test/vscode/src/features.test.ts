@@ -184,6 +184,28 @@ suite('editor features in VS Code', () => {
       assert.ok(mediaTypeItems(labels).every((label) => label.startsWith('application/vnd.docker.image.rootfs.')), labels.join(', '));
     });
 
+    test('an empty manifest-named file offers whole-document templates; the index template inserts as a snippet', async () => {
+      const templates = ['OCI image manifest', 'OCI image index', 'OCI artifact (image-spec 1.1)', 'Docker image manifest (v2 schema 2)', 'Docker manifest list'];
+      const { uri, document, position } = await openMarked('new-image-index.json', '{|}');
+      const { items } = await pollUntil('the templates', () => completionLabels(uri, position), (found) => templates.every((label) => found.labels.includes(label)), {
+        describe: (found) => found.labels.join(', '),
+      });
+      const index = items.find((item) => labelOf(item) === 'OCI image index')!;
+      const snippet = index.insertText instanceof vscode.SnippetString ? index.insertText : undefined;
+      assert.ok(snippet, 'a snippet with tab stops');
+      const range = index.range instanceof vscode.Range ? index.range : index.range?.replacing;
+      const editor = await vscode.window.showTextDocument(document);
+      assert.equal(await editor.insertSnippet(snippet, range), true);
+      const value = JSON.parse(document.getText()) as { mediaType: string; manifests: Array<{ platform: { architecture: string; os: string } }> };
+      assert.equal(value.mediaType, 'application/vnd.oci.image.index.v1+json');
+      assert.deepEqual(value.manifests[0].platform, { architecture: 'amd64', os: 'linux' });
+
+      // An empty file whose name says nothing of manifests (a settings file) gets none.
+      const other = await openMarked('settings-empty.json', '{|}');
+      const plain = await completionLabels(other.uri, other.position);
+      assert.ok(!plain.labels.some((label) => templates.includes(label)), plain.labels.join(', '));
+    });
+
     test('config.mediaType offers the config type of the family first', async () => {
       const oci = await openMarked('complete-oci-config.json', manifestText(undefined, configBody('|'), layerBody(OCI_GZIP)));
       const ociLabels = await pollUntil('config media types', () => completionLabels(oci.uri, oci.position), (found) => mediaTypeItems(found.labels).length > 0, {
