@@ -228,15 +228,27 @@ describe('source actions', () => {
     assert.deepEqual(problems(after), []);
   });
 
-  test('convert a Docker manifest list to an OCI index', () => {
+  test('a Docker list of Docker manifests is not converted: its entries name manifests that stay Docker', () => {
     const list = read('reported', '19-real-dockerhub-hello-world-list-escaped-slashes.json');
+    assert.ok((JSON.parse(list) as { manifests: Array<{ mediaType: string }> }).manifests.every((child) => child.mediaType === DOCKER_MANIFEST));
+    assert.equal(actionsOf(list).find((a) => a.kind === 'source.imageManifest.convertToOci'), undefined);
+  });
+
+  test('a Docker list whose entries are OCI manifests converts to an OCI index: only its own mediaType changes', () => {
+    const list = read('reported', '19-real-dockerhub-hello-world-list-escaped-slashes.json').split(JSON.stringify(DOCKER_MANIFEST).replace(/\//g, '\\/')).join(JSON.stringify(OCI_MANIFEST));
+    const before = JSON.parse(list) as { manifests: Array<{ mediaType: string; digest: string }> };
+    assert.ok(before.manifests.every((child) => child.mediaType === OCI_MANIFEST), 'the test input has OCI entries');
+    const parsed = parseDocument(list);
+    const mixed = validateDocument(parsed).filter((d) => d.code === 'mixed-family');
+    assert.equal(mixed.length, before.manifests.length);
+    assert.ok(mixed.every((d) => !d.fixes?.length), 'no fix relabels an entry');
     const action = actionsOf(list).find((a) => a.kind === 'source.imageManifest.convertToOci');
     assert.ok(action);
-    const after = apply(list, action);
-    const converted = JSON.parse(after);
+    assert.equal(action.edits.length, 1, 'one edit: the top-level mediaType');
+    const converted = JSON.parse(apply(list, action)) as { mediaType: string; manifests: Array<{ mediaType: string; digest: string }> };
     assert.equal(converted.mediaType, OCI_INDEX);
-    assert.ok(converted.manifests.every((child: { mediaType: string }) => child.mediaType === OCI_MANIFEST));
-    assert.deepEqual(problems(after), []);
+    assert.deepEqual(converted.manifests, before.manifests, 'entries untouched');
+    assert.deepEqual(problems(apply(list, action)), []);
   });
 
   test('a mixed manifest: one quick fix converts everything', () => {

@@ -166,6 +166,10 @@ export function conversionEdits(parsed: ParsedDocument, target: 'oci' | 'docker'
   // What each descriptor's media type becomes (undefined: stays).
   const replacements = new Map<string, string>();
   let feasible = true;
+  // An index's entries name other manifests by digest: their type is what those manifests are, so
+  // relabelling them would lie. An index converts only when its entries already are of the target
+  // family (e.g. a Docker list of OCI manifests), and then only its own mediaType changes.
+  const index = isIndexKind(kind);
   const plan = (mediaType: unknown, anyType: boolean): void => {
     if (typeof mediaType !== 'string') {
       if (!anyType) feasible = false;
@@ -173,6 +177,10 @@ export function conversionEdits(parsed: ParsedDocument, target: 'oci' | 'docker'
     }
     const info = mediaTypeInfo(mediaType);
     if (info?.family === target) return;
+    if (index) {
+      if (info?.family === 'docker' || info?.family === 'oci') feasible = false;
+      return;
+    }
     const equivalent = equivalentInFamily(mediaType, target);
     if (equivalent) replacements.set(mediaType, equivalent);
     else if (!(anyType && info === undefined)) feasible = false;
@@ -199,6 +207,12 @@ export function conversionEdits(parsed: ParsedDocument, target: 'oci' | 'docker'
   // entries (and descriptors in extension fields, which deserve the same). A text scan keeps
   // large indexes fast; string escapes such as `\/` are decoded before comparing.
   const edits: TextEdit[] = [];
+  if (index) {
+    const top = member(root, 'mediaType');
+    if (top) edits.push({ range: { start: top.offset, end: top.offset + top.length }, newText: JSON.stringify(topTarget) });
+    else edits.push(insertPropertyEdit(parsed.text, root, 'mediaType', JSON.stringify(topTarget), detectTextStyle(parsed.text), 'schemaVersion'));
+    return edits;
+  }
   for (const match of parsed.text.matchAll(MEDIA_TYPE_MEMBER)) {
     let literal: unknown;
     try {

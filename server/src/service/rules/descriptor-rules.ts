@@ -243,11 +243,16 @@ function checkFamily(ctx: RuleContext, node: Node, info: MediaTypeInfo, role: De
         : ctx.kind === 'oci-index'
           ? ' Some registries (Quay) refuse Docker manifests inside an OCI index.'
           : ' The OCI compatibility matrix calls this mix technically invalid; some registries refuse it.';
+    // An index entry's type is what the manifest it names is: relabelling it would lie (convert the
+    // manifest itself, which changes its digest). Layers and configs keep their bytes, so they may.
+    const relabel = equivalent && role !== 'manifest' && role !== 'subject';
     ctx.report(
       'mixed-family',
       node,
-      `Docker media type \`${mediaType}\` in an OCI ${ctx.kind === 'oci-index' ? 'index' : 'manifest'}.${why}${equivalent ? ` The OCI type is \`${equivalent}\`.` : ''}`,
-      equivalent ? [replaceValue(`Use ${equivalent}`, node, equivalent)] : undefined,
+      `Docker media type \`${mediaType}\` in an OCI ${ctx.kind === 'oci-index' ? 'index' : 'manifest'}.${why}${
+        equivalent ? (relabel ? ` The OCI type is \`${equivalent}\`.` : ' Converting means pushing that manifest in OCI form and naming its new digest here.') : ''
+      }`,
+      relabel ? [replaceValue(`Use ${equivalent}`, node, equivalent as string)] : undefined,
     );
   } else if (ctx.kind === 'docker-manifest' && info.family === 'oci') {
     const equivalent = equivalentInFamily(mediaType, 'docker');
@@ -258,13 +263,8 @@ function checkFamily(ctx: RuleContext, node: Node, info: MediaTypeInfo, role: De
       equivalent ? [replaceValue(`Use ${equivalent}`, node, equivalent)] : undefined,
     );
   } else if (ctx.kind === 'docker-manifest-list' && info.family === 'oci') {
-    const equivalent = equivalentInFamily(mediaType, 'docker');
-    ctx.report(
-      'mixed-family',
-      node,
-      `OCI media type \`${mediaType}\` inside a Docker manifest list, which generally holds Docker manifests; use an OCI index for OCI manifests.`,
-      equivalent ? [replaceValue(`Use ${equivalent}`, node, equivalent)] : undefined,
-    );
+    // No relabelling fix: the entry's type is what the manifest it names is.
+    ctx.report('mixed-family', node, `OCI media type \`${mediaType}\` inside a Docker manifest list, which generally holds Docker manifests; use an OCI index for OCI manifests.`);
   }
 }
 
