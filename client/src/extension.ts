@@ -12,6 +12,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { DocumentDigestStatus } from './document-digest';
+import { JsonServiceOverlap } from './json-service-overlap';
 import { warnWhenReformattingChangesDigest } from './reformat-warning';
 import { REGISTRY_SCHEME } from './registry-api';
 import { registerRegistryFeatures } from './registry';
@@ -97,7 +98,7 @@ const rankCompletionsFirst: Middleware['provideCompletionItem'] = async (documen
   return result;
 };
 
-function createClient(context: ExtensionContext, outputChannel: LogOutputChannel): LanguageClient {
+function createClient(context: ExtensionContext, outputChannel: LogOutputChannel, overlap: JsonServiceOverlap): LanguageClient {
   const module = resolveServerModule(context);
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -109,7 +110,7 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
     // Settings travel by the pull model: the server asks for the `imageManifest` section per
     // document and registers for its change notifications itself, so the deprecated
     // `synchronize.configurationSection` push is not needed.
-    middleware: { provideCompletionItem: rankCompletionsFirst },
+    middleware: { provideCompletionItem: rankCompletionsFirst, handleDiagnostics: overlap.handleDiagnostics },
     // The default error handler restarts a crashed server; this keeps it on and bounds it, so a
     // server that crashes on start does not loop forever, and says so when it restarts.
     connectionOptions: { maxRestartCount: MAX_RESTARTS },
@@ -124,8 +125,11 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
 export async function activate(context: ExtensionContext): Promise<void> {
   const outputChannel = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(outputChannel);
-  const languageClient = createClient(context, outputChannel);
+  const overlap = new JsonServiceOverlap(() => languageClient.diagnostics);
+  context.subscriptions.push(overlap);
+  const languageClient = createClient(context, outputChannel, overlap);
   client = languageClient;
+  context.subscriptions.push(languageClient.onDidChangeState(() => overlap.reset()));
 
   context.subscriptions.push(
     commands.registerCommand('imageManifest.restartServer', async () => {

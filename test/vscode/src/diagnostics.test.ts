@@ -11,10 +11,12 @@ import {
   lineOf,
   open,
   ourDiagnostics,
+  pollUntil,
   rangeOf,
   serverHasCaughtUp,
   waitForDiagnostics,
   workspaceUri,
+  writeWorkspaceFile,
 } from './helpers';
 
 // broken-oci-manifest.json has exactly two planted problems: an uppercase config digest
@@ -130,6 +132,68 @@ suite('image-manifest in VS Code', () => {
     dropDuplicate.delete(uri, new vscode.Range(previousLineEnd.translate(0, -1), document.lineAt(line).range.end));
     assert.equal(await vscode.workspace.applyEdit(dropDuplicate), true);
     await waitForDiagnostics(uri, 'no image-manifest diagnostics left', (d) => d.length === 0);
+  });
+
+  suite('Problems lists a syntax error once, next to VS Code\'s own JSON validation', () => {
+    const VALID = JSON.stringify(
+      {
+        schemaVersion: 2,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: 'sha256:f7afe8289aad57b717e0586262ab7458ddfc40d3b2a97019924e043eaa0584b0', size: 479 },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: 'sha256:a4521b7af104caeb3353354870d84ce79c49b8a0b428e8b2c5da5dfdbfe799aa', size: 151 }],
+      },
+      null,
+      2,
+    );
+
+    /** Everything in Problems for the document, ours and everybody else's, for failure messages. */
+    const everything = (uri: vscode.Uri): string =>
+      vscode.languages
+        .getDiagnostics(uri)
+        .map((d) => `${d.source ?? '(no source)'}:${codeOf(d) ?? ''}@${d.range.start.line + 1}:${d.range.start.character + 1} ${vscode.DiagnosticSeverity[d.severity]} ${d.message}`)
+        .join(' | ');
+    const othersOnLine = (uri: vscode.Uri, line: number): vscode.Diagnostic[] =>
+      vscode.languages.getDiagnostics(uri).filter((d) => !d.source?.startsWith('image-manifest') && d.range.start.line === line);
+    const oursOnLine = (uri: vscode.Uri, line: number): vscode.Diagnostic[] => ourDiagnostics(uri).filter((d) => codeOf(d) === 'json-syntax' && d.range.start.line === line);
+
+    test('a missing comma in a .json manifest: VS Code\'s "Expected comma" stands alone', async () => {
+      // The comma after "schemaVersion": 2 is gone: the error is at the "config" key on line 3.
+      const uri = await writeWorkspaceFile('missing-comma.json', VALID.replace('"schemaVersion": 2,', '"schemaVersion": 2'));
+      const document = await open(uri);
+      const line = lineOf(document, '"config"');
+      // Both validators have answered: VS Code's error is there and our server has seen the document
+      // (it still reports the manifest's other findings, so its publication is not empty).
+      await pollUntil('VS Code\'s JSON error on the line', () => othersOnLine(uri, line), (d) => d.some((x) => x.severity === vscode.DiagnosticSeverity.Error), { describe: () => everything(uri) });
+      await serverHasCaughtUp();
+      await pollUntil('our json-syntax entry for the same spot left out', () => oursOnLine(uri, line), (d) => d.length === 0, { describe: () => everything(uri) });
+      // And it stays out: nothing re-adds it once everything has settled.
+      await serverHasCaughtUp();
+      assert.deepEqual(oursOnLine(uri, line).map((d) => d.message), [], everything(uri));
+      const errorsOnLine = vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error);
+      assert.equal(errorsOnLine.length, 1, everything(uri));
+    });
+
+    test('a comment in a .jsonc manifest: VS Code allows it there, so our error is the one that says it', async () => {
+      const uri = await writeWorkspaceFile('commented.jsonc', VALID.replace('"layers": [', '// pinned by CI\n  "layers": ['));
+      const document = await open(uri);
+      assert.equal(document.languageId, 'jsonc');
+      const line = lineOf(document, '// pinned by CI');
+      const ours = await waitForDiagnostics(uri, 'json-syntax on the comment', (d) => d.some((x) => codeOf(x) === 'json-syntax' && x.range.start.line === line));
+      assert.match(ours.find((d) => codeOf(d) === 'json-syntax')?.message ?? '', /Comments are not allowed/);
+      await serverHasCaughtUp();
+      assert.equal(oursOnLine(uri, line).length, 1, everything(uri));
+    });
+
+    test('a trailing comma in a .jsonc manifest: VS Code only warns, our error stays', async () => {
+      const uri = await writeWorkspaceFile('trailing-comma.jsonc', VALID.replace('"size": 151\n', '"size": 151,\n'));
+      const document = await open(uri);
+      const line = lineOf(document, '"size": 151,') + 1;
+      await waitForDiagnostics(uri, 'json-syntax after the trailing comma', (d) => d.some((x) => codeOf(x) === 'json-syntax'));
+      await pollUntil('VS Code\'s own trailing-comma warning', () => vscode.languages.getDiagnostics(uri).filter((d) => !d.source?.startsWith('image-manifest')), (d) => d.length > 0, { describe: () => everything(uri) });
+      await serverHasCaughtUp();
+      const errors = ourDiagnostics(uri).filter((d) => codeOf(d) === 'json-syntax' && d.severity === vscode.DiagnosticSeverity.Error);
+      assert.equal(errors.length, 1, everything(uri));
+      assert.ok(Math.abs(errors[0].range.start.line - line) <= 1, everything(uri));
+    });
   });
 
   suite('the imageManifest.rules setting', () => {

@@ -171,9 +171,10 @@ export async function openMarked(name: string, marked: string): Promise<{ uri: v
   return { uri, document, position: document.positionAt(offset) };
 }
 
-/** A new workspace file (a unique name per call) with `text`. */
+/** A new workspace file (a unique name per call, `.json` unless the name ends in `.jsonc`) with `text`. */
 export async function writeWorkspaceFile(name: string, text: string): Promise<vscode.Uri> {
-  const uri = workspaceUri(`${name.replace(/\.json$/, '')}.written-${++written}.json`);
+  const extension = name.endsWith('.jsonc') ? '.jsonc' : '.json';
+  const uri = workspaceUri(`${name.replace(/\.jsonc?$/, '')}.written-${++written}${extension}`);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   return uri;
 }
