@@ -313,6 +313,8 @@ export const CASES: RuleCase[] = [
     name: 'Docker layer type in an OCI manifest',
     code: 'mixed-family',
     severity: 'warning',
+    // manifest.md: "Manifests concerned with portability SHOULD use one of the above media types."
+    message: /portability SHOULD/,
     bad: withLayer(layerWith({ mediaType: MT.dockerLayerGzip })),
     good: good,
     where: [{ path: '$.layers[0].mediaType', text: JSON.stringify(MT.dockerLayerGzip) }],
@@ -342,6 +344,8 @@ export const CASES: RuleCase[] = [
     name: 'Docker manifest inside an OCI index',
     code: 'mixed-family',
     severity: 'warning',
+    // image-index.md: "Image indexes concerned with portability SHOULD use one of the above media types."
+    message: /portability SHOULD/,
     bad: json({ ...ociIndex(), manifests: [{ ...ociIndex().manifests[0], mediaType: MT.dockerManifest }] }),
     good: json(ociIndex()),
     where: [{ path: '$.manifests[0].mediaType', text: JSON.stringify(MT.dockerManifest) }],
@@ -517,6 +521,9 @@ export const VALID_DESCRIPTOR_DOCUMENTS: Array<[string, string]> = [
   ['an OCI non-distributable layer without urls (deprecated: information only)', withLayer(layerWith({ mediaType: MT.ociNondistributableGzip }))],
   ['a zstd layer', withLayer(layerWith({ mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' }))],
   ['the empty digest as a layer', json({ ...ociArtifact(), layers: [{ mediaType: MT.empty, digest: EMPTY_DIGEST, size: 2 }] })],
+  // manifest.md: `subject` is "a descriptor of another manifest", any type; a signature of a Docker
+  // image names that Docker manifest (notation and cosign write exactly this).
+  ['a signature whose subject is a Docker manifest', json({ ...ociArtifact(), subject: { mediaType: MT.dockerManifest, digest: fakeDigest('docker-image'), size: 1234 } })],
 ];
 
 if (require.main === module) {

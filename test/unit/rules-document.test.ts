@@ -278,6 +278,17 @@ export const CASES: RuleCase[] = [
     where: [{ path: '$.mediaType', text: JSON.stringify(MT.artifactManifest) }],
   },
   {
+    // ORAS 0.x pushed its own pre-1.1 artifact manifest (soci v1 indexes still are): the message
+    // names the type the document has, not the OCI release-candidate one.
+    name: 'ORAS artifact manifest',
+    code: 'artifact-manifest-withdrawn',
+    severity: 'warning',
+    bad: json({ ...artifactManifestDoc, mediaType: 'application/vnd.cncf.oras.artifact.manifest.v1+json' }),
+    good: json(ociArtifact()),
+    where: [{ path: '$.mediaType', text: '"application/vnd.cncf.oras.artifact.manifest.v1+json"' }],
+    message: /application\/vnd\.cncf\.oras\.artifact\.manifest\.v1\+json/,
+  },
+  {
     name: 'index entry pointing at a withdrawn artifact manifest',
     code: 'artifact-manifest-withdrawn',
     severity: 'warning',

@@ -189,6 +189,12 @@ export const CASES: RuleCase[] = [
 ];
 
 export const VALID_PLATFORM_DOCUMENTS: Array<[string, string]> = [
+  // nydusify's merged index: the nydus copy of linux/amd64 is told apart by its artifactType
+  // (image-index.md: artifactType is "the IANA media type of the artifact" the entry names).
+  ['an OCI image and a nydus artifact for one platform, told apart by artifactType', indexWith(linuxAmd64, { ...linuxAmd64 }).replace(
+    /("platform": \{\s*"architecture": "amd64",\s*"os": "linux"\s*\})(\s*\}\s*\]\s*\}\s*)$/,
+    '$1,\n      "artifactType": "application/vnd.nydus.image.manifest.v1+json"$2',
+  )],
   ['Docker list with features ["sse4"] (reserved, used by Docker)', listWith({ ...linuxAmd64, features: ['sse4'] })],
   ['windows entries told apart by os.version, with os.features', listWith(
     { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.1098', 'os.features': ['win32k'] },

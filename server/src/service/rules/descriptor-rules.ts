@@ -234,18 +234,21 @@ function checkStatus(ctx: RuleContext, node: Node, info: MediaTypeInfo): void {
 
 function checkFamily(ctx: RuleContext, node: Node, info: MediaTypeInfo, role: DescriptorRole): void {
   const mediaType = info.mediaType;
+  // A subject names the manifest a signature or SBOM is about, by its real type: a Docker image's
+  // signature must say Docker. No spec restricts it, and relabelling would point elsewhere.
+  if (role === 'subject') return;
   const ociDocument = ctx.kind === 'oci-manifest' || ctx.kind === 'oci-index';
   if (ociDocument && info.family === 'docker' && info.status === 'current') {
     const equivalent = equivalentInFamily(mediaType, 'oci');
     const why =
       role === 'config'
-        ? ' containers/image refuses it ("invalid mixed OCI image with Docker v2s2 config").'
+        ? ' Manifests concerned with portability SHOULD use the OCI config type (manifest.md), and containers/image refuses it ("invalid mixed OCI image with Docker v2s2 config").'
         : ctx.kind === 'oci-index'
-          ? ' Some registries (Quay) refuse Docker manifests inside an OCI index.'
-          : ' The OCI compatibility matrix calls this mix technically invalid; some registries refuse it.';
+          ? ' Indexes concerned with portability SHOULD use the OCI manifest types (image-index.md); Quay refuses Docker manifests inside an OCI index.'
+          : ' Manifests concerned with portability SHOULD use the OCI layer types (manifest.md); some registries refuse the mix.';
     // An index entry's type is what the manifest it names is: relabelling it would lie (convert the
     // manifest itself, which changes its digest). Layers and configs keep their bytes, so they may.
-    const relabel = equivalent && role !== 'manifest' && role !== 'subject';
+    const relabel = equivalent && role !== 'manifest';
     ctx.report(
       'mixed-family',
       node,

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { anchorRange, member, propertyNode } from '../json-tree';
-import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, mediaTypeInfo } from '../media-types';
+import { DOCKER_LIST, DOCKER_MANIFEST, OCI_ARTIFACT_MANIFEST, OCI_INDEX, OCI_MANIFEST, mediaTypeInfo } from '../media-types';
 import type { DocumentKind } from '../types';
 import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import { replaceValue, show, type RuleContext } from './context';
@@ -50,7 +50,12 @@ export function checkDocumentKind(ctx: RuleContext): void {
   }
   if (detection.artifactManifest) {
     if (mediaType) {
-      ctx.report('artifact-manifest-withdrawn', mediaType, `\`application/vnd.oci.artifact.manifest.v1+json\` existed only in image-spec 1.1.0-rc1/rc2 and was removed before 1.1.0; many clients and registries refuse it. Use \`${OCI_MANIFEST}\` with \`artifactType\`, and \`layers\` instead of \`blobs\`.`);
+      const written = mediaType.type === 'string' ? (mediaType.value as string) : OCI_ARTIFACT_MANIFEST;
+      const history =
+        written === OCI_ARTIFACT_MANIFEST
+          ? `\`${OCI_ARTIFACT_MANIFEST}\` existed only in image-spec 1.1.0-rc1/rc2 and was removed before 1.1.0`
+          : `${show(written)} is a pre-1.1 artifact manifest (with \`blobs\`), a format image-spec 1.1.0 did not adopt`;
+      ctx.report('artifact-manifest-withdrawn', mediaType, `${history}; many clients and registries refuse it. Use \`${OCI_MANIFEST}\` with \`artifactType\`, and \`layers\` instead of \`blobs\`.`);
     }
     return;
   }

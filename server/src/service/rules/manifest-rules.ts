@@ -48,7 +48,10 @@ export function checkManifest(ctx: RuleContext): void {
       const info = mediaTypeInfo(mediaType.value as string);
       if (info?.role === 'layer' || info?.role === 'empty' || ctx.has('media-type-typo', mediaType) || ctx.has('media-type-role', mediaType) || ctx.has('invalid-media-type', mediaType) || ctx.has('docker-manifest-layer-type', mediaType)) continue;
       if (info?.role !== 'artifact' && info !== undefined) continue;
-      ctx.report('non-filesystem-layer', mediaType, `\`${mediaType.value as string}\` is not a filesystem layer${info ? ` (${info.description.replace(/\.$/, '')})` : ''}; runtimes cannot unpack it (e.g. \`ctr pull --all-platforms\` fails on attestation manifests).`);
+      const layerType = mediaType.value as string;
+      // The one failure seen in the wild is ctr's, on BuildKit's in-toto attestation layers.
+      const example = layerType.includes('in-toto') ? ' (e.g. `ctr pull --all-platforms` fails on attestation manifests)' : '';
+      ctx.report('non-filesystem-layer', mediaType, `\`${layerType}\` is not a filesystem layer${info ? ` (${info.description.replace(/\.$/, '')})` : ''}; runtimes cannot unpack it${example}.`);
     }
   }
 }

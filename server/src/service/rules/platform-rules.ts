@@ -93,8 +93,9 @@ export function checkIndexPlatforms(ctx: RuleContext): void {
     const { os, architecture, variant, osVersion } = facts;
     if (!isQuietPlatform(os, architecture, variant, facts.hasOsVersion)) checkPlatformValues(ctx, member(child, 'platform') as Node);
     if (os === undefined || architecture === undefined || os === UNKNOWN_PLATFORM_VALUE) continue;
-    // podman pushes a gzip and a zstd copy of one platform, told apart by this annotation.
-    const identity = `${os}|${architecture}|${variant ?? ''}|${osVersion ?? ''}|${facts.features}|${facts.compression ?? ''}`;
+    // podman pushes a gzip and a zstd copy of one platform, told apart by this annotation; nydusify
+    // adds a nydus copy beside the OCI one, told apart by its artifactType.
+    const identity = `${os}|${architecture}|${variant ?? ''}|${osVersion ?? ''}|${facts.features}|${facts.compression ?? ''}|${facts.artifactType ?? ''}`;
     const first = seen.get(identity);
     if (first !== undefined) {
       ctx.report('duplicate-platform', platformKey(child), `Same platform as \`manifests[${first}]\`; clients take the first matching entry, so this one is never chosen.${os === 'windows' ? ' Windows entries are told apart by `os.version`.' : ''}`);
@@ -125,6 +126,8 @@ interface PlatformFacts {
   /** `os.features`, sorted and joined. */
   features: string;
   compression?: string;
+  /** The entry's own `artifactType` (OCI 1.1): an artifact beside an image is not its duplicate. */
+  artifactType?: string;
 }
 
 /** The key of an entry's `platform` member (needed only to report on; most entries never are). */
@@ -146,6 +149,7 @@ function platformFacts(child: Node): PlatformFacts | undefined {
       .sort()
       .join(','),
     compression: stringMember(member(child, 'annotations'), ZSTD_ANNOTATION),
+    artifactType: stringMember(child, 'artifactType'),
   };
 }
 
@@ -174,6 +178,7 @@ function rawPlatformFacts(child: LazyNode): PlatformFacts | undefined {
     hasOsVersion: Object.prototype.hasOwnProperty.call(platform, 'os.version'),
     features: rawFeatures(ownValue(platform, 'os.features')),
     compression: annotations && ownString(annotations, ZSTD_ANNOTATION),
+    artifactType: ownString(entry, 'artifactType'),
   };
 }
 
