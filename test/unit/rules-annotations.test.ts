@@ -148,6 +148,8 @@ export const CASES: RuleCase[] = [
 ];
 
 export const VALID_ANNOTATION_DOCUMENTS: Array<[string, string]> = [
+  // annotations is a map (Go map[string]string): keys are exact, so these are two keys, not twins.
+  ['annotation keys that differ only in case', json({ ...ociManifest(), annotations: { 'com.example.Key': 'a', 'com.example.key': 'b' } })],
   ['every predefined key with a well-formed value', annotated({
     'org.opencontainers.image.created': '2024-01-31T12:00:00.123+01:00',
     'org.opencontainers.image.authors': 'Jane Doe <jane@example.com>',

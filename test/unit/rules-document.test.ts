@@ -130,6 +130,27 @@ export const CASES: RuleCase[] = [
     good: manifest,
     where: [{ path: '$.layers[0].size', text: '"size"' }],
   },
+  // Go's encoding/json fills a struct field from a member whose name matches "preferring an exact
+  // match but also accepting a case-insensitive match", the last one winning: `Digest` beside
+  // `digest` is a second digest to Go and an unknown member to everything else.
+  {
+    name: 'a case twin of a descriptor member after it (Go reads the twin)',
+    code: 'duplicate-key',
+    severity: 'warning',
+    bad: edit(manifest, '"size": 32654', `"size": 32654,\n      "Digest": "sha256:${'0'.repeat(64)}"`),
+    good: manifest,
+    where: [{ path: '$.layers[0].Digest', text: '"Digest"' }],
+    message: /case/,
+  },
+  {
+    name: 'a case twin of the top-level mediaType',
+    code: 'duplicate-key',
+    severity: 'warning',
+    bad: edit(manifest, '"schemaVersion": 2,', `"schemaVersion": 2,\n  "MediaType": "${MT.ociIndex}",`),
+    good: manifest,
+    where: [{ path: '$.MediaType', text: '"MediaType"' }],
+    message: /case/,
+  },
   // Ambiguous kind: GHSA-77vh-xpmg-72qh, both `manifests` and `config`/`layers` must be rejected.
   {
     name: 'both manifests and layers (index media type)',

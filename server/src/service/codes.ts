@@ -16,7 +16,7 @@ export const DIAGNOSTIC_CODES = {
   // The document as a whole
   'json-syntax': { severity: 'error', summary: 'The text is not valid JSON (manifests are strict JSON: no comments, no trailing commas).', href: RFC8259 },
   'invalid-utf8': { severity: 'error', summary: 'The bytes are not valid UTF-8, the only encoding JSON may be exchanged in; decoders replace them with U+FFFD, so values differ from what was hashed. Found by the CLI (it reads bytes; an editor hands over decoded text).', href: `${RFC8259}#section-8.1` },
-  'duplicate-key': { severity: 'warning', summary: 'A key appears twice in one object; parsers disagree on which value wins.', href: `${RFC8259}#section-4` },
+  'duplicate-key': { severity: 'warning', summary: 'A key appears twice in one object, or a defined member has a case twin (`Digest` beside `digest`, one member to Go); parsers disagree on which value wins.', href: `${RFC8259}#section-4` },
   'ambiguous-kind': { severity: 'error', summary: 'The document has both `manifests` and `config`/`layers`; registries refuse it (GHSA-77vh-xpmg-72qh).', href: 'https://github.com/opencontainers/image-spec/security/advisories/GHSA-77vh-xpmg-72qh' },
   'media-type-mismatch': { severity: 'error', summary: 'The top-level `mediaType` does not match the kind of document.', href: `${IS}/manifest.md#image-manifest-property-descriptions` },
   'missing-media-type': { severity: 'warning', summary: 'The top-level `mediaType` is absent; the spec says it SHOULD be set.', href: `${IS}/manifest.md#image-manifest-property-descriptions` },

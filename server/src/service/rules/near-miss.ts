@@ -114,22 +114,53 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function hasNearMiss(raw: Record<string, unknown>, known: KnownNames): boolean {
   for (const key in raw) {
     const intended = known.intended(key);
-    if (intended && !Object.prototype.hasOwnProperty.call(raw, intended)) return true;
+    if (intended && (!Object.prototype.hasOwnProperty.call(raw, intended) || sameButForCase(key, intended))) return true;
   }
   return false;
+}
+
+/**
+ * Go's encoding/json (distribution, containerd, skopeo, crane) fills a field from any member whose
+ * name matches without regard to case, and the last one wins; JavaScript, Rust and Python parsers
+ * match exactly. (Go folds a few more letters, such as the Kelvin sign; plain case covers what
+ * people write.)
+ */
+function sameButForCase(a: string, b: string): boolean {
+  return a !== b && a.toLowerCase() === b.toLowerCase();
 }
 
 function checkObject(ctx: RuleContext, object: Node, known: KnownNames): void {
   const keys = memberKeys(object);
   for (const key of keys) {
     const intended = known.intended(key);
-    if (!intended || keys.includes(intended)) continue;
+    if (!intended) continue;
     const keyNode = propertyNode(object, key)?.children?.[0] as Node;
+    if (keys.includes(intended)) {
+      if (sameButForCase(key, intended)) reportCaseTwin(ctx, object, keyNode, key, intended);
+      continue;
+    }
+    const why = sameButForCase(key, intended)
+      ? 'Go clients read it anyway (they match member names without case), but JavaScript, Rust and Python clients do not, so to them the member is missing.'
+      : 'Clients ignore members they do not know, so this value is silently dropped.';
     ctx.report(
       'near-miss-property',
       keyNode,
-      `Unknown member ${JSON.stringify(key)}: did you mean \`${intended}\`? Clients ignore members they do not know, so this value is silently dropped.`,
+      `Unknown member ${JSON.stringify(key)}: did you mean \`${intended}\`? ${why}`,
       [{ title: `Rename to ${intended}`, range: rangeOf(keyNode), newText: JSON.stringify(intended) }],
     );
   }
+}
+
+/** `Digest` beside `digest`: one member to Go, two to everything else, so readers disagree. */
+function reportCaseTwin(ctx: RuleContext, object: Node, keyNode: Node, key: string, intended: string): void {
+  const intendedNode = propertyNode(object, intended)?.children?.[0] as Node;
+  const consequence =
+    keyNode.offset > intendedNode.offset
+      ? `so distribution, containerd and skopeo read the value of ${JSON.stringify(key)} while other clients and this checker read \`${intended}\``
+      : `so Go reads \`${intended}\`, as other clients do, only as long as it comes last`;
+  ctx.report(
+    'duplicate-key',
+    keyNode,
+    `${JSON.stringify(key)} and \`${intended}\` are the same member to Go clients (encoding/json matches names without case and keeps the last one), ${consequence}. Remove ${JSON.stringify(key)}.`,
+  );
 }
