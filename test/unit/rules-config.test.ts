@@ -35,6 +35,19 @@ export const CASES: RuleCase[] = [
     message: /os/,
   },
   {
+    // config.md REQUIRES both; each one missing is named, in one diagnostic on the object.
+    name: 'config without architecture and os',
+    code: 'missing-property',
+    severity: 'error',
+    bad: configWith((c) => {
+      delete c.architecture;
+      delete c.os;
+    }),
+    good,
+    where: [{ path: '$', text: '{' }],
+    message: /(?=.*`architecture`)(?=.*`os`)/,
+  },
+  {
     name: 'rootfs without diff_ids',
     code: 'missing-property',
     severity: 'error',

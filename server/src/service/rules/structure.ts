@@ -10,13 +10,41 @@ export function checkStructure(ctx: RuleContext): void {
   const file = schemaFileFor(ctx.kind, ctx.doc.detection.artifactManifest);
   if (!file) return;
   const value = ctx.doc.value !== undefined ? ctx.doc.value : valueOf(ctx.root);
+  // Every missing member of one object is said in one diagnostic: they share its anchor, and the
+  // user should learn all of them at once rather than one per fix.
+  const missingByNode = new Map<Node, string[]>();
   for (const error of structuralErrors(file, value)) {
     // The top-level mediaType has its own rule with a better message and a fix.
     if (error.instancePath === '/mediaType') continue;
     const node = nodeAtPath(ctx.root, pointerSegments(error.instancePath));
     if (!node) continue;
+    if (error.keyword === 'required') {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      // Text cut off (after `"config":`, or before `"layers"` came) has the key without a value, or
+      // an object that runs to the end of the text unclosed: the syntax error says it all.
+      if (ctx.doc.syntaxErrors.length > 0 && (propertyNode(node, missing) || isCutOff(ctx.doc, node))) continue;
+      const list = missingByNode.get(node) ?? [];
+      if (!list.includes(missing)) list.push(missing);
+      missingByNode.set(node, list);
+      continue;
+    }
     reportError(ctx, error, node);
   }
+  for (const [node, missing] of missingByNode) reportMissing(ctx, node, missing);
+}
+
+function reportMissing(ctx: RuleContext, node: Node, missing: readonly string[]): void {
+  const fixes = [];
+  for (const name of missing) {
+    const known = node === ctx.root ? KNOWN_VALUES[`${ctx.kind}:${name}`] : undefined;
+    if (known) fixes.push({ title: `Add "${name}": ${known.value}`, ...insertPropertyEdit(ctx.doc.text, node, name, known.value, detectTextStyle(ctx.doc.text), known.after) });
+  }
+  const names = missing.map((name) => `\`${name}\``);
+  const message =
+    names.length === 1
+      ? `Required property ${names[0]} is missing from ${nameOf(node)}.`
+      : `Required properties ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are missing from ${nameOf(node)}.`;
+  ctx.report('missing-property', anchorRange(node), message, fixes.length > 0 ? fixes : undefined);
 }
 
 function pointerSegments(pointer: string): Array<string | number> {
@@ -74,18 +102,6 @@ function jsonTypeOf(node: Node): string {
 
 function reportError(ctx: RuleContext, error: ErrorObject, node: Node): void {
   switch (error.keyword) {
-    case 'required': {
-      const missing = String((error.params as { missingProperty: string }).missingProperty);
-      // Text cut off (after `"config":`, or before `"layers"` came) has the key without a value, or
-      // an object that runs to the end of the text unclosed: the syntax error says it all.
-      if (ctx.doc.syntaxErrors.length > 0 && (propertyNode(node, missing) || isCutOff(ctx.doc, node))) return;
-      const known = node === ctx.root ? KNOWN_VALUES[`${ctx.kind}:${missing}`] : undefined;
-      const fixes = known
-        ? [{ title: `Add "${missing}": ${known.value}`, ...insertPropertyEdit(ctx.doc.text, node, missing, known.value, detectTextStyle(ctx.doc.text), known.after) }]
-        : undefined;
-      ctx.report('missing-property', anchorRange(node), `Required property \`${missing}\` is missing from ${nameOf(node)}.`, fixes);
-      return;
-    }
     case 'type': {
       const expected = String((error.params as { type: string | string[] }).type)
         .split(',')
