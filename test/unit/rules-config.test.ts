@@ -189,6 +189,8 @@ export const CASES: RuleCase[] = [
 ];
 
 export const VALID_CONFIG_DOCUMENTS: Array<[string, string]> = [
+  // config.md: history is OPTIONAL; an empty list records nothing, as leaving it out does.
+  ['an empty history list', configWith((c) => (c.history = []))],
   ['the spec example config', good],
   ['optional fields set to null (allowed)', configWith((c) => {
     c.author = null;

@@ -12,6 +12,7 @@ import {
 } from '../service';
 import { describeFsError, type Candidate } from './discover';
 import { readCandidate, type ReadResult } from './read';
+import { unrecognisedSyntaxDiagnostics } from './syntax';
 
 /** A diagnostic as every formatter needs it: LSP positions (zero-based) instead of offsets. */
 export interface FileDiagnostic {
@@ -78,16 +79,23 @@ export function checkFile(
     const context = content.invalidUtf8 ? { ...where, invalidUtf8: content.invalidUtf8 } : where;
     const options = { rules, context, maxValidationSize };
     const report = service.validateDocumentReport ? service.validateDocumentReport(parsed, options) : undefined;
-    const found = report ? report.diagnostics : service.validateDocument(parsed, options);
-    // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business,
-    // even when broken; the service still speaks up for a manifest it could not parse into a tree.
+    let found = report ? report.diagnostics : service.validateDocument(parsed, options);
+    const omitted = report ? report.total - found.length : 0;
+    // JSON that is no kind of manifest (package.json, tsconfig.json, …) is none of our business;
+    // the service still speaks up for a manifest it could not parse into a tree. Broken JSON is
+    // skipped only when a walk met it (a tsconfig.json with comments): a file the user named may be
+    // a manifest cut off before anything recognisable, and must not pass. A layout blob is the
+    // exception: any bytes may be a blob (JSON Lines, text), and its digest is what vouches for it.
     if (kind === 'unknown' && found.length === 0) {
-      const reason = parsed.syntaxErrors.length > 0 ? 'not valid JSON, and not recognisable as a manifest' : 'not a manifest, index, image config or layout file';
-      return { status: 'skipped', path: file, explicit: candidate.explicit, reason };
+      const syntax = candidate.explicit && !where.ownDigest ? unrecognisedSyntaxDiagnostics(parsed, rules) : [];
+      if (syntax.length === 0) {
+        const reason = parsed.syntaxErrors.length > 0 ? 'not valid JSON, and not recognisable as a manifest' : 'not a manifest, index, image config or layout file';
+        return { status: 'skipped', path: file, explicit: candidate.explicit, reason };
+      }
+      found = syntax;
     }
     const lines = new LineIndex(content.text);
     const diagnostics = [...found].sort(byPosition).map((d) => toFileDiagnostic(d, lines));
-    const omitted = report ? report.total - found.length : 0;
     return omitted > 0 ? { status: 'checked', path: file, kind, diagnostics, omitted } : { status: 'checked', path: file, kind, diagnostics };
   } catch (error) {
     return { status: 'failed', path: file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };

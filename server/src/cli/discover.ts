@@ -7,7 +7,10 @@ export interface Candidate {
   readonly absolute: string;
   /** The path as given, or the given directory joined with the path inside it. */
   readonly display: string;
-  /** Named on the command line: a file that is no manifest then earns a note, not silence. */
+  /**
+   * Named on the command line: a file that is no manifest then earns a note, not silence, and one
+   * that is not even valid JSON fails the run (it may be a manifest cut off too early to recognise).
+   */
   readonly explicit: boolean;
 }
 

@@ -1,10 +1,13 @@
 import type { RunResult } from './summary';
 import { countSeverities } from './summary';
 import { MAX_DIAGNOSTICS } from '../service';
+import { visibleText } from './terminal-text';
 
 /**
  * Human output, one finding per line in the `path:line:col:` form editors and terminals link.
- * Positions are 1-based here (the JSON and SARIF outputs keep their own conventions).
+ * Positions are 1-based here (the JSON and SARIF outputs keep their own conventions). Paths,
+ * messages and reasons may hold control characters (file names, quoted annotation keys): each
+ * line is made safe as a whole, so no part of it can reach the terminal raw.
  */
 export function formatText(run: RunResult, verbose: boolean): string {
   const lines: string[] = [];
@@ -39,7 +42,7 @@ export function formatText(run: RunResult, verbose: boolean): string {
     lines.push(`${plural(blobs.verified, 'layout blob')} verified by digest: ${blobs.mismatched} mismatched${hashed}`);
   }
   lines.push(summary);
-  return lines.join('\n') + '\n';
+  return lines.map(visibleText).join('\n') + '\n';
 }
 
 function plural(n: number, noun: string): string {

@@ -5,6 +5,7 @@ import { compare, describeFsError, discover, InputError } from './discover';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { visibleText } from './terminal-text';
 import { exitCodeOf, type RunResult } from './summary';
 import { TOOL_NAME, toolInfo } from './tool';
 import { fetchCommand, pushCommand, type RegistryIo } from './registry-commands';
@@ -63,16 +64,17 @@ export function run(argv: readonly string[], io: Io = processIo, service: Servic
         return 2;
     }
   } catch (error) {
+    // Both quote arguments, which a shell glob may have filled with any file name.
     if (error instanceof UsageError) {
-      io.stderr(`${TOOL_NAME}: ${error.message}\n${TOOL_NAME}: run '${TOOL_NAME} --help' for usage\n`);
+      io.stderr(`${TOOL_NAME}: ${visibleText(error.message)}\n${TOOL_NAME}: run '${TOOL_NAME} --help' for usage\n`);
       return 2;
     }
     if (error instanceof InputError) {
-      io.stderr(`${TOOL_NAME}: ${error.message}\n`);
+      io.stderr(`${TOOL_NAME}: ${visibleText(error.message)}\n`);
       return 2;
     }
     // A bug of ours: one line, no stack, so CI logs stay readable; the per-file guard makes this rare.
-    io.stderr(`${TOOL_NAME}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`${TOOL_NAME}: internal error: ${visibleText(error instanceof Error ? error.message : String(error))}\n`);
     return 2;
   }
 }
@@ -86,9 +88,10 @@ function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Se
   files.sort((a, b) => compare(a.path, b.path));
   const result: RunResult = { files, walkErrors: errors, blobs: { verified: stats.verified.size, mismatched: stats.mismatched.size, bytesHashed: stats.bytesHashed } };
 
-  for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${message}\n`);
+  // stderr reaches the terminal in every format: paths and reasons are made visible, as in formatText.
+  for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${visibleText(message)}\n`);
   for (const file of result.files) {
-    if (file.status === 'failed') io.stderr(`${file.path}: error: ${file.reason}\n`);
+    if (file.status === 'failed') io.stderr(`${visibleText(`${file.path}: error: ${file.reason}`)}\n`);
   }
 
   if (command.format === 'text') {
@@ -97,7 +100,7 @@ function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Se
     // stdout carries only the JSON/SARIF document, so notes go to stderr.
     for (const file of result.files) {
       if (file.status === 'skipped' && (file.explicit || command.verbose)) {
-        io.stderr(`${file.path}: ${file.explicit ? 'note: not checked' : 'skipped'}: ${file.reason}\n`);
+        io.stderr(`${visibleText(`${file.path}: ${file.explicit ? 'note: not checked' : 'skipped'}: ${file.reason}`)}\n`);
       }
     }
     io.stdout(command.format === 'json' ? formatJson(result) : formatSarif(result));

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from './args';
 import { checkFile, defaultService, type FileResult, type Service } from './check';
+import { visibleText } from './terminal-text';
 import { describeFsError } from './discover';
 import { sniff } from './read';
 import { TOOL_NAME } from './tool';
@@ -135,31 +136,35 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
   const ref = parseOrReport(command.reference, io);
   if (!ref) return 2;
   const absolute = path.resolve(command.file);
+  // The file name on stderr: a glob may have filled it with escapes and line breaks.
+  const shown = visibleText(command.file);
   let bytes: Buffer;
   try {
     const stat = fs.statSync(absolute);
     if (!stat.isFile()) {
-      io.stderr(`${TOOL_NAME}: ${command.file} is not a regular file\n`);
+      io.stderr(`${TOOL_NAME}: ${shown} is not a regular file\n`);
       return 2;
     }
     bytes = fs.readFileSync(absolute);
   } catch (error) {
-    io.stderr(`${TOOL_NAME}: cannot read ${command.file}: ${describeFsError(error)}\n`);
+    io.stderr(`${TOOL_NAME}: cannot read ${shown}: ${describeFsError(error)}\n`);
     return 2;
   }
   // Empty, binary, compressed or UTF-16: no JSON document at all, the same exit 2 as `check` gives.
   const unreadable = sniff(bytes.subarray(0, 4096));
   if (unreadable) {
-    io.stderr(`${command.file}: error: unreadable input: ${unreadable}, not a JSON document\n`);
+    io.stderr(`${shown}: error: unreadable input: ${unreadable}, not a JSON document\n`);
     return 2;
   }
   const decoded = decodeDocument(bytes);
   const text = decoded.text;
 
-  // The same check as `image-manifest check <file>`, on the very bytes that will be pushed.
-  const result: FileResult = checkFile({ absolute, display: command.file, explicit: true }, command.rules, service, () => decoded);
+  // The same check as `image-manifest check <file>`, on the very bytes that will be pushed. Not
+  // `explicit`: push refuses a document it cannot recognise in one sentence of its own (below),
+  // so broken JSON that is no manifest needs no json-syntax findings listed before it.
+  const result: FileResult = checkFile({ absolute, display: command.file, explicit: false }, command.rules, service, () => decoded);
   if (result.status === 'failed') {
-    io.stderr(`${command.file}: error: ${result.reason}\n`);
+    io.stderr(`${shown}: error: ${visibleText(result.reason)}\n`);
     return 2;
   }
   const parsed = service.parseDocument(text);
@@ -167,44 +172,45 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
   let errorCount = 0;
   if (result.status === 'checked') {
     for (const d of result.diagnostics) {
-      io.stderr(`${command.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+      // As in `check`'s text output: messages quote the document's keys, which may hold escapes.
+      io.stderr(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${visibleText(d.message)}\n`);
       if (d.severity === 'error') errorCount++;
     }
-    if (result.omitted) io.stderr(`${command.file}: note: only the first ${result.diagnostics.length.toLocaleString('en-US')} diagnostics are shown (the most severe first); ${result.omitted.toLocaleString('en-US')} more were found\n`);
+    if (result.omitted) io.stderr(`${shown}: note: only the first ${result.diagnostics.length.toLocaleString('en-US')} diagnostics are shown (the most severe first); ${result.omitted.toLocaleString('en-US')} more were found\n`);
   }
   const ownType = typeof parsed.value === 'object' && parsed.value !== null ? (parsed.value as { mediaType?: unknown }).mediaType : undefined;
   const mediaType = command.mediaType ?? (typeof ownType === 'string' && ownType !== '' ? ownType : mediaTypeForKind(kind, parsed.value, parsed.detection.artifactManifest === true));
   if (!PUSHABLE.has(kind)) {
     const what = result.status === 'skipped' ? result.reason : (KIND_NAMES[kind] ?? kind);
     if (!command.force || mediaType === undefined) {
-      io.stderr(`${TOOL_NAME}: refusing to push ${command.file} (${what}): only manifests and indexes can be pushed${command.force ? '; with --force, name the type with --media-type' : ''}\n`);
+      io.stderr(`${TOOL_NAME}: refusing to push ${shown} (${visibleText(what)}): only manifests and indexes can be pushed${command.force ? '; with --force, name the type with --media-type' : ''}\n`);
       return 1;
     }
-    io.stderr(`${TOOL_NAME}: warning: ${command.file} is not a manifest or index (${what}); pushing anyway (--force)\n`);
+    io.stderr(`${TOOL_NAME}: warning: ${shown} is not a manifest or index (${visibleText(what)}); pushing anyway (--force)\n`);
   }
   if (errorCount > 0) {
     if (!command.force) {
-      io.stderr(`${TOOL_NAME}: refusing to push ${command.file}: the check found ${errorCount} error${errorCount === 1 ? '' : 's'} (fix them, or push anyway with --force)\n`);
+      io.stderr(`${TOOL_NAME}: refusing to push ${shown}: the check found ${errorCount} error${errorCount === 1 ? '' : 's'} (fix them, or push anyway with --force)\n`);
       return 1;
     }
     io.stderr(`${TOOL_NAME}: warning: pushing despite ${errorCount} error${errorCount === 1 ? '' : 's'} (--force)\n`);
   }
   if (mediaType === undefined) {
-    io.stderr(`${TOOL_NAME}: cannot tell the media type of ${command.file}: give it with --media-type\n`);
+    io.stderr(`${TOOL_NAME}: cannot tell the media type of ${shown}: give it with --media-type\n`);
     return 2;
   }
   if (!HEADER_VALUE.test(mediaType)) {
-    io.stderr(`${TOOL_NAME}: refusing to push ${command.file}: its mediaType ${JSON.stringify(mediaType)} cannot be sent as a Content-Type (line breaks or other characters HTTP forbids); give one with --media-type\n`);
+    io.stderr(`${TOOL_NAME}: refusing to push ${shown}: its mediaType ${JSON.stringify(mediaType)} cannot be sent as a Content-Type (line breaks or other characters HTTP forbids); give one with --media-type\n`);
     return 1;
   }
 
   const client = new RegistryClient(clientOptions(command, io, extra));
   try {
     const pushed = await client.pushManifest(ref, bytes, mediaType);
-    io.stderr(`${TOOL_NAME}: pushed ${command.file} to ${formatReference(ref)} as ${mediaType} (${bytes.byteLength.toLocaleString('en-US')} bytes)\n`);
+    io.stderr(`${TOOL_NAME}: pushed ${shown} to ${formatReference(ref)} as ${mediaType} (${bytes.byteLength.toLocaleString('en-US')} bytes)\n`);
     let code = 0;
     if (pushed.digestMatches === false) {
-      io.stderr(`${TOOL_NAME}: warning: the registry says it stored ${pushed.registryDigest}, but the bytes sent hash to ${pushed.sentDigest}: what it stored is not ${command.file}\n`);
+      io.stderr(`${TOOL_NAME}: warning: the registry says it stored ${pushed.registryDigest}, but the bytes sent hash to ${pushed.sentDigest}: what it stored is not ${shown}\n`);
       code = 1;
     } else if (pushed.registryDigest === undefined) {
       io.stderr(`${TOOL_NAME}: note: the registry did not confirm a digest (no Docker-Content-Digest in its ${pushed.status} answer); the bytes sent hash to ${pushed.sentDigest}\n`);
@@ -218,8 +224,8 @@ export async function pushCommand(command: Extract<Command, { name: 'push' }>, i
       for (const located of locateRegistryErrors(text, error.errors)) {
         const where = located.range ? (() => {
           const p = lines.positionAt(located.range.start);
-          return `${command.file}:${p.line + 1}:${p.character + 1}`;
-        })() : command.file;
+          return `${shown}:${p.line + 1}:${p.character + 1}`;
+        })() : shown;
         io.stderr(`${where}: error: ${located.message} [${located.code}]\n`);
       }
     }

@@ -33,6 +33,8 @@ function checkCreated(ctx: RuleContext, node: Node | undefined): void {
 /** Each layer has one history entry without `empty_layer`; `docker history` and Artifactory rely on it. */
 function checkHistoryCount(ctx: RuleContext, history: Node | undefined, diffIds: Node | undefined): void {
   if (history?.type !== 'array' || diffIds?.type !== 'array') return;
+  // `"history": []` records no history at all, like leaving the member out (some builders write it).
+  if (elements(history).length === 0) return;
   const withLayer = elements(history).filter((entry) => member(entry, 'empty_layer')?.value !== true).length;
   const layers = elements(diffIds).length;
   if (withLayer === layers) return;
