@@ -98,6 +98,26 @@ export const CASES: RuleCase[] = [
     good,
     where: [{ path: '$.history[0].created', text: '"2024-13-01T00:00:00Z"' }],
   },
+  // RFC 3339 §5.6 allows a lowercase `t` and `z` and second 60; Go's time.Parse(time.RFC3339)
+  // refuses all three ("cannot parse", "second out of range"), so Go clients cannot decode it.
+  {
+    name: 'created with a lowercase t and z',
+    code: 'created-go-time',
+    severity: 'information',
+    bad: configWith((c) => (c.created = '2024-01-31t12:00:00z')),
+    good,
+    where: [{ path: '$.created', text: '"2024-01-31t12:00:00z"' }],
+    message: /2024-01-31T12:00:00Z/,
+  },
+  {
+    name: 'history created on a leap second',
+    code: 'created-go-time',
+    severity: 'information',
+    bad: configWith((c) => (c.history[0].created = '2016-12-31T23:59:60Z')),
+    good,
+    where: [{ path: '$.history[0].created', text: '"2016-12-31T23:59:60Z"' }],
+    message: /leap second/,
+  },
   {
     name: 'Env entry without =',
     code: 'invalid-env',

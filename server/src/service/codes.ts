@@ -73,6 +73,7 @@ export const DIAGNOSTIC_CODES = {
   'annotation-key-typo': { severity: 'hint', summary: 'A key that looks like a misspelt `org.opencontainers.image.` key.', href: `${IS}/annotations.md#pre-defined-annotation-keys` },
   // Image configs
   'invalid-created': { severity: 'error', summary: '`created` is not an RFC 3339 date-time.', href: `${IS}/config.md#properties` },
+  'created-go-time': { severity: 'information', summary: '`created` is RFC 3339 but in a form Go refuses (lowercase `t`/`z`, a space, second 60); Go clients fail to decode the config.', href: `${IS}/config.md#properties` },
   'invalid-env': { severity: 'warning', summary: 'An `Env` entry is not `NAME=value`.', href: `${IS}/config.md#properties` },
   'history-layer-count': { severity: 'warning', summary: 'History entries that produced a layer do not match the number of `diff_ids`.', href: `${IS}/config.md#properties` },
   'invalid-exposed-port': { severity: 'warning', summary: 'An `ExposedPorts` key that is not `port`, `port/tcp` or `port/udp`.', href: `${IS}/config.md#properties` },

@@ -53,3 +53,16 @@ function digits(value: string, at: number, count: number): number {
   }
   return result;
 }
+
+/**
+ * What Go's time package refuses in a value `isRfc3339` accepts: it parses RFC 3339 with an
+ * uppercase `T` and `Z` only and seconds up to 59, so `config.created` in such a form fails to
+ * decode in every Go client (containerd, docker, skopeo, crane). Undefined when Go reads it.
+ */
+export function goTimeProblem(value: string): string | undefined {
+  const t = value.charCodeAt(10);
+  if (t === 116 /* t */ || t === 32) return `the date and time are separated by ${t === 32 ? 'a space' : 'a lowercase `t`'}, where Go requires \`T\``;
+  if (value.charCodeAt(value.length - 1) === 122 /* z */) return 'the zone is a lowercase `z`, where Go requires `Z`';
+  if (digits(value, 17, 2) === 60) return 'the second is 60 (a leap second), which Go does not accept';
+  return undefined;
+}

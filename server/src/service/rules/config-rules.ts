@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { elements, isObject, member, propertyNode, properties } from '../json-tree';
-import { isRfc3339 } from '../rfc3339';
+import { goTimeProblem, isRfc3339 } from '../rfc3339';
 import type { RuleContext } from './context';
 import { checkDigestValue } from './descriptor-rules';
 import { checkPlatformValues } from './platform-rules';
@@ -25,8 +25,14 @@ export function checkImageConfig(ctx: RuleContext): void {
 
 function checkCreated(ctx: RuleContext, node: Node | undefined): void {
   if (node?.type !== 'string') return;
-  if (!isRfc3339(node.value as string)) {
-    ctx.report('invalid-created', node, `\`created\` must be an RFC 3339 date-time such as \`2024-01-31T12:00:00Z\`, not ${JSON.stringify(node.value)}; Go clients fail to decode the config otherwise.`);
+  const value = node.value as string;
+  if (!isRfc3339(value)) {
+    ctx.report('invalid-created', node, `\`created\` must be an RFC 3339 date-time such as \`2024-01-31T12:00:00Z\`, not ${JSON.stringify(value)}; Go clients fail to decode the config otherwise.`);
+    return;
+  }
+  const goProblem = goTimeProblem(value);
+  if (goProblem) {
+    ctx.report('created-go-time', node, `${JSON.stringify(value)} is RFC 3339, but ${goProblem}: Go clients (containerd, docker, skopeo, crane) fail to decode this config. Write it as \`${value.slice(0, 10)}T${value.slice(11, 17)}${value.slice(17, 19) === '60' ? '59' : value.slice(17, 19)}${value.slice(19).replace(/z$/, 'Z')}\`.`);
   }
 }
 
