@@ -28,6 +28,7 @@ import {
   type LogMessageParams,
   type PublishDiagnosticsParams,
   type Registration,
+  type TextDocumentClientCapabilities,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
 
@@ -53,7 +54,18 @@ export interface LspTestClientOptions {
   command?: { file: string; args: string[]; shell?: boolean };
   /** 'ipc' talks over Node's IPC channel (`--node-ipc`), as the VS Code client does. */
   transport?: 'stdio' | 'ipc';
+  /**
+   * The `textDocument` capabilities of the editor features. By default those VS Code declares that
+   * change answers (snippets in completion, hierarchical symbols); `{}` is a client that declares
+   * none of them, which LSP says means it supports none.
+   */
+  featureCapabilities?: TextDocumentClientCapabilities;
 }
+
+const VSCODE_LIKE_FEATURES: TextDocumentClientCapabilities = {
+  completion: { completionItem: { snippetSupport: true } },
+  documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+};
 
 interface DiagnosticsWaiter {
   uri: string;
@@ -75,6 +87,8 @@ export class LspTestClient {
   private readonly published = new Map<string, PublishDiagnosticsParams[]>();
   private waiters: DiagnosticsWaiter[] = [];
   private readonly exited: Promise<number | null>;
+  /** Resolves when the server's stderr has ended: everything it wrote there is in `stderr`. */
+  private readonly stderrEnded: Promise<void>;
   private exitCode: number | null | undefined;
   private readonly connection: MessageConnection;
 
@@ -88,16 +102,32 @@ export class LspTestClient {
         resolve(code);
       });
     });
+    // 'exit' can come before the last stderr chunk is read; 'close' of the pipe comes after it.
+    this.stderrEnded = new Promise((resolve) => {
+      if (child.stderr) child.stderr.once('close', () => resolve());
+      else resolve();
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       this.stderr += chunk;
     });
     // Writes after the server has gone away fail with EPIPE; the exit is what the tests observe.
     child.stdin?.on('error', () => undefined);
-    this.connection =
-      options.transport === 'ipc'
-        ? createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
-        : createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    let reader: IPCMessageReader | StreamMessageReader;
+    if (options.transport === 'ipc') {
+      reader = new IPCMessageReader(child);
+    } else {
+      const stream = new StreamMessageReader(child.stdout!);
+      // The reader re-arms a "partial message" timer every 10 s for as long as it holds part of a
+      // message, even after it is disposed: a server killed mid-message would keep this test
+      // process alive for ever. Nothing here listens to partial-message notices.
+      stream.partialMessageTimeout = 0;
+      reader = stream;
+    }
+    this.connection = createMessageConnection(
+      reader,
+      options.transport === 'ipc' ? new IPCMessageWriter(child) : new StreamMessageWriter(child.stdin!),
+    );
     this.connection.onError(() => undefined);
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.onPublish(params));
     this.connection.onNotification(LogMessageNotification.type, (params) => {
@@ -128,7 +158,10 @@ export class LspTestClient {
         configuration: options.pullConfiguration === true,
         didChangeConfiguration: { dynamicRegistration: options.pullConfiguration === true },
       },
-      textDocument: { publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true } },
+      textDocument: {
+        ...(options.featureCapabilities ?? VSCODE_LIKE_FEATURES),
+        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
+      },
     };
     client.initializeResult = await client.withDeadline(
       'initialize',
@@ -242,6 +275,16 @@ export class LspTestClient {
 
   waitForExit(deadlineMs = DEFAULT_DEADLINE_MS): Promise<number | null> {
     return this.withDeadline('server exit', this.exited, deadlineMs, { ignoreExit: true });
+  }
+
+  /** Writes bytes to the server's stdin past the connection: frames the connection would never send. */
+  writeRaw(data: string | Uint8Array): void {
+    this.child.stdin?.write(data);
+  }
+
+  /** Waits until the server's stderr is closed (after it exited), so `stderr` holds all it wrote. */
+  waitForStderrEnd(deadlineMs = DEFAULT_DEADLINE_MS): Promise<void> {
+    return this.withDeadline('the end of stderr', this.stderrEnded, deadlineMs, { ignoreExit: true });
   }
 
   /** Closes the server's stdin, as a client that crashed would. */

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CompletionItem, CompletionList, DocumentSymbol, Hover, InlayHint, MarkupContent, Range } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, CompletionList, DocumentSymbol, Hover, InlayHint, MarkupContent, Position, Range, SymbolInformation, TextEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspTestClient } from '../helpers/lsp-client';
 import { FIXTURES } from '../helpers/paths';
 
@@ -27,6 +28,27 @@ function hoverText(hover: Hover | null): string {
   if (typeof contents === 'string') return contents;
   if (Array.isArray(contents)) return contents.map((part) => (typeof part === 'string' ? part : part.value)).join('\n');
   return (contents as MarkupContent).value;
+}
+
+/** LSP 3.17 `InsertTextFormat`: 1 is plain text, 2 a snippet. */
+const PLAIN_TEXT = 1;
+const SNIPPET = 2;
+
+async function completionItems(client: LspTestClient, uri: string, position: Position): Promise<CompletionItem[]> {
+  const result = (await client.request('textDocument/completion', { textDocument: { uri }, position })) as CompletionList | CompletionItem[] | null;
+  return Array.isArray(result) ? result : (result?.items ?? []);
+}
+
+/** The item's main edit as a TextEdit (this server never answers with an InsertReplaceEdit). */
+function mainEdit(item: CompletionItem): TextEdit {
+  assert.ok(item.textEdit && 'range' in item.textEdit, `${item.label}: a textEdit with one range`);
+  return item.textEdit;
+}
+
+/** The text after accepting `item`: its edit and its additional edits, applied as LSP defines. */
+function accept(text: string, item: CompletionItem): string {
+  // TextDocument.applyEdits throws on overlapping edits, which LSP forbids here too.
+  return TextDocument.applyEdits(TextDocument.create('untitled:x', 'json', 1, text), [mainEdit(item), ...(item.additionalTextEdits ?? [])]);
 }
 
 describe('editor features over the protocol', () => {
@@ -113,5 +135,112 @@ describe('editor features over the protocol', () => {
     assert.deepEqual(range, diagnostic.range);
     assert.equal(edits[0].newText, JSON.stringify(digest));
     await client.close(brokenUri);
+  });
+});
+
+describe('whole-document templates over the protocol', () => {
+  let client: LspTestClient;
+  let documents = 0;
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(() => client?.dispose());
+
+  async function templatesIn(text: string, position: Position): Promise<CompletionItem[]> {
+    const uri = `untitled:Untitled-${++documents}`;
+    await client.open(uri, text);
+    const items = await completionItems(client, uri, position);
+    await client.close(uri);
+    return items.filter((item) => item.kind === 15); // LSP CompletionItemKind.Snippet
+  }
+
+  it('in a blank document of several lines: a one-line edit at the cursor, the rest removed, exactly the template after accepting', async () => {
+    // The single-line case: an empty document, where the template is simply inserted.
+    const single = await templatesIn('', { line: 0, character: 0 });
+    assert.equal(single.length, 5);
+    const expected = new Map(single.map((item) => [item.label, accept('', item)]));
+    for (const [text, position, crlf] of [
+      ['\n', { line: 1, character: 0 }, false],
+      ['\n\n\n', { line: 1, character: 0 }, false],
+      ['\r\n  \r\n', { line: 1, character: 1 }, true],
+    ] as const) {
+      const items = await templatesIn(text, position);
+      assert.deepEqual(items.map((item) => item.label), [...expected.keys()], JSON.stringify(text));
+      for (const item of items) {
+        const { range } = mainEdit(item);
+        const where = `${JSON.stringify(text)}, ${item.label}`;
+        assert.equal(range.start.line, position.line, `${where}: the range starts on the cursor's line`);
+        assert.equal(range.end.line, position.line, `${where}: the range ends on the cursor's line`);
+        assert.ok(range.start.character <= position.character && position.character <= range.end.character, `${where}: the range contains the cursor`);
+        assert.doesNotMatch(item.filterText ?? item.label, /[\r\n\t]|^\s/, where);
+        assert.equal(item.insertTextFormat, SNIPPET, where);
+        const want = expected.get(item.label)!;
+        assert.equal(accept(text, item), crlf ? want.replace(/\n/g, '\r\n') : want, where);
+      }
+    }
+  });
+});
+
+describe('a client that declares no snippet support', () => {
+  let client: LspTestClient;
+  before(async () => {
+    // LSP: an undeclared client capability is an unsupported one.
+    client = await LspTestClient.start({ featureCapabilities: {} });
+  });
+  after(() => client?.dispose());
+
+  const assertPlain = (items: CompletionItem[]) => {
+    assert.ok(items.length > 0, 'no completion items');
+    for (const item of items) {
+      assert.equal(item.insertTextFormat ?? PLAIN_TEXT, PLAIN_TEXT, item.label);
+      // Tab stops and placeholders (`$1`, `${1:0}`) would be inserted literally.
+      assert.doesNotMatch(item.insertText ?? '', /\$[{\d]/, item.label);
+      assert.doesNotMatch(mainEdit(item).newText, /\$[{\d]/, item.label);
+    }
+  };
+
+  it('gets plain-text layer media types', async () => {
+    const text = fs.readFileSync(MANIFEST_FILE, 'utf8').replace('"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip"', '"mediaType":""');
+    const uri = fileUri(LAYOUT, 'plain-client-manifest.json');
+    await client.open(uri, text);
+    const items = await completionItems(client, uri, positionOf(text, text.indexOf('"mediaType":""') + '"mediaType":"'.length));
+    assertPlain(items);
+    assert.ok(items.some((item) => item.label === 'application/vnd.oci.image.layer.v1.tar+gzip'), items.map((item) => item.label).join(', '));
+    await client.close(uri);
+  });
+
+  it('gets plain-text property names where a snippet client gets tab stops', async () => {
+    const text = fs.readFileSync(MANIFEST_FILE, 'utf8').replace(/\{"mediaType":"application\/vnd\.oci\.image\.layer\.v1\.tar\+gzip"[^}]*\}/, '{}');
+    const uri = fileUri(LAYOUT, 'plain-client-layer.json');
+    await client.open(uri, text);
+    const items = await completionItems(client, uri, positionOf(text, text.indexOf('{}') + 1));
+    assertPlain(items);
+    const mediaType = items.find((item) => item.label === 'mediaType');
+    assert.ok(mediaType, items.map((item) => item.label).join(', '));
+    assert.deepEqual(JSON.parse(`{${mainEdit(mediaType).newText.replace(/,$/, '')}}`), { mediaType: '' });
+    await client.close(uri);
+  });
+
+  it('gets templates as plain JSON', async () => {
+    await client.open('untitled:plain-1', '');
+    const items = await completionItems(client, 'untitled:plain-1', { line: 0, character: 0 });
+    assertPlain(items);
+    assert.equal(items.length, 5);
+    for (const item of items) assert.doesNotThrow(() => JSON.parse(mainEdit(item).newText), item.label);
+    await client.close('untitled:plain-1');
+  });
+
+  it('gets a flat symbol list, as without hierarchicalDocumentSymbolSupport', async () => {
+    const uri = fileUri(MANIFEST_FILE);
+    await client.openAndWait(uri, fs.readFileSync(MANIFEST_FILE, 'utf8'));
+    const symbols = (await client.request('textDocument/documentSymbol', { textDocument: { uri } })) as SymbolInformation[] | null;
+    assert.ok(symbols && symbols.length > 0);
+    for (const symbol of symbols) {
+      assert.equal(symbol.location?.uri, uri, symbol.name);
+      assert.equal('children' in symbol || 'selectionRange' in symbol, false, symbol.name);
+    }
+    // The flat list still names every layer (the outline's `#1`…`#12`).
+    assert.equal(symbols.filter((symbol) => /^#\d+\b/.test(symbol.name)).length, 12);
+    await client.close(uri);
   });
 });

@@ -62,7 +62,10 @@ class Client {
 
   static async start(settings: unknown): Promise<Client> {
     const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const reader = new StreamMessageReader(child.stdout!);
+    // As in test/helpers/lsp-client.ts: a server killed mid-message must not keep the test alive.
+    reader.partialMessageTimeout = 0;
+    const connection = createMessageConnection(reader, new StreamMessageWriter(child.stdin!));
     const client = new Client(child, connection);
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => (client.stderr += chunk));

@@ -33,6 +33,22 @@ function fill(snippet: string, values: Record<number, string>): string {
   return snippet.replace(/\$\{(\d+)(?::([^}]*)|\|([^|]*)\|)?\}/g, (_all, n: string, placeholder?: string, choices?: string) => values[Number(n)] ?? placeholder ?? choices?.split(',')[0] ?? '');
 }
 
+/**
+ * Applies offset edits to `text` as LSP clients do: all ranges refer to the original text and must
+ * not overlap (touching is allowed).
+ */
+function applyEdits(text: string, edits: ReadonlyArray<{ range: { start: number; end: number }; newText: string }>): string {
+  const sorted = [...edits].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  let result = '';
+  let at = 0;
+  for (const edit of sorted) {
+    assert.ok(edit.range.start >= at, `overlapping edits: ${JSON.stringify(edits.map((e) => e.range))}`);
+    result += text.slice(at, edit.range.start) + edit.newText;
+    at = edit.range.end;
+  }
+  return result + text.slice(at);
+}
+
 function templates(text: string, offset = text.indexOf('}') >= 0 ? text.indexOf('}') : text.length) {
   return getCompletions(parseDocument(text), offset, { templates: true }).items;
 }
@@ -85,11 +101,61 @@ describe('document templates', () => {
   test('an empty or blank file gets them too, in its own line endings', () => {
     assert.equal(templates('').length, 5);
     const crlf = templates('  \r\n', 0);
-    assert.deepEqual(crlf[0].textEdit.range, { start: 0, end: 4 });
+    // The item's own edit covers the cursor's line; the line break goes by an additional edit.
+    assert.deepEqual(crlf[0].textEdit.range, { start: 0, end: 2 });
+    assert.deepEqual(crlf[0].additionalEdits, [{ range: { start: 2, end: 4 }, newText: '' }]);
     assert.ok(crlf[0].textEdit.newText.includes('\r\n'));
     assert.ok(!templates('\n', 0)[0].textEdit.newText.includes('\r'));
     const inCrlfObject = getCompletions(parseDocument('{\r\n}'), 1, { templates: true }).items;
     assert.ok(inCrlfObject[0].textEdit.newText.includes('\r\n'));
+  });
+
+  // LSP 3.17, CompletionItem.textEdit: the range "must be a single line range and it must contain
+  // the position at which completion has been requested"; additionalTextEdits "must not overlap
+  // with the main edit". VS Code drops an item that breaks the first rule.
+  test('over several lines: the item edits the cursor\'s line, additional edits remove the rest, the result is the template', () => {
+    // Each result is compared with the template inserted into the empty document, whose range is
+    // trivially one line; in CRLF documents with that text's line breaks as CRLF.
+    const expected = templates('', 0).map((item) => item.textEdit.newText);
+    const cases: Array<[string, string]> = [
+      ['\n', 'LF'],
+      ['\n\n\n', 'LF'],
+      ['  \n\t\n \n', 'LF'],
+      ['\r\n  \r\n', 'CRLF'],
+      ['\r\n\r\n\r\n', 'CRLF'],
+    ];
+    for (const [text, eol] of cases) {
+      for (let offset = 0; offset <= text.length; offset++) {
+        // No cursor sits between the CR and the LF of one line break.
+        if (text[offset - 1] === '\r' && text[offset] === '\n') continue;
+        const where = `${JSON.stringify(text)} at ${offset}`;
+        const items = templates(text, offset);
+        assert.equal(items.length, 5, where);
+        items.forEach((item, index) => {
+          const { range } = item.textEdit;
+          assert.doesNotMatch(text.slice(range.start, range.end), /[\r\n]/, `${where}: the item's range is on one line`);
+          assert.ok(range.start <= offset && offset <= range.end, `${where}: the item's range contains the cursor`);
+          assert.doesNotMatch(item.filterText ?? '', /^\s|[\r\n\t]/, `${where}: filter text ${JSON.stringify(item.filterText)}`);
+          const want = eol === 'CRLF' ? expected[index].replace(/\n/g, '\r\n') : expected[index];
+          assert.equal(applyEdits(text, [item.textEdit, ...(item.additionalEdits ?? [])]), want, `${where}: ${item.label}`);
+        });
+      }
+    }
+  });
+
+  test('an empty root object over several lines is replaced the same way, with `{` kept in the filter', () => {
+    const expected = templates('{}', 1).map((item) => item.textEdit.newText);
+    for (const [text, offset] of [['{\n}', 1], ['{\n\n}', 2], ['{\n  \n}', 4], ['{\n}', 2]] as const) {
+      const items = templates(text, offset);
+      items.forEach((item, index) => {
+        const { range } = item.textEdit;
+        assert.doesNotMatch(text.slice(range.start, range.end), /[\r\n]/, `${JSON.stringify(text)} at ${offset}`);
+        assert.ok(range.start <= offset && offset <= range.end);
+        assert.equal(applyEdits(text, [item.textEdit, ...(item.additionalEdits ?? [])]), expected[index]);
+      });
+      // Only where `{` is on the cursor's line before the cursor has the user typed it.
+      assert.equal(items[0].filterText, offset === 1 ? `{${items[0].label}` : items[0].label, `${JSON.stringify(text)} at ${offset}`);
+    }
   });
 
   test('never over content, and never unless the caller asks', () => {

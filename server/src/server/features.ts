@@ -230,7 +230,9 @@ export function registerLanguageFeatures(
       if (!found) return null;
       const { document, parsed } = found;
       const completion = capabilities().textDocument?.completion;
-      const snippetSupport = completion?.completionItem?.snippetSupport ?? true;
+      // LSP: a capability the client does not declare is one it lacks. A client without snippets
+      // would insert `${1}` literally.
+      const snippetSupport = completion?.completionItem?.snippetSupport === true;
       const triggerSuggest = isVsCode(options.clientName?.());
       const result = getCompletions(parsed, document.offsetAt(params.position), { snippetSupport, blobs: layout?.blobs, templates: offersTemplates(params.textDocument.uri) });
       const items = result.items.map((item): LspCompletionItem => {
@@ -387,7 +389,8 @@ export function registerLanguageFeatures(
         selectionRange: range(document, symbol.selectionRange),
         children: symbol.children?.map(convert),
       });
-      const hierarchical = capabilities().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ?? true;
+      // Undeclared means unsupported: such a client expects the flat SymbolInformation[].
+      const hierarchical = capabilities().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
       if (hierarchical) return symbols.map(convert);
       const flat: SymbolInformation[] = [];
       const flatten = (symbol: DocumentSymbol, container?: string): void => {

@@ -47,7 +47,7 @@ import {
   type TextEdit,
   type TextStyle,
 } from './text-style';
-import { DOCUMENT_TEMPLATES, renderTemplate, templateRange } from './templates';
+import { DOCUMENT_TEMPLATES, placeTemplate, renderTemplate, templateRange } from './templates';
 import type { OffsetRange } from './types';
 
 export type CompletionItemKind = 'property' | 'value' | 'enumMember' | 'snippet' | 'reference' | 'constant';
@@ -343,8 +343,12 @@ function templateCompletions(document: ParsedDocument, offset: number, snippets:
   const range = templateRange(document);
   if (!range || !(offset >= range.start && offset <= range.end)) return undefined;
   const eol = detectTextStyle(document.text).eol;
-  // What the client filters with: the text from the range start to the cursor (`{` inside `{}`).
-  const typed = document.text.slice(range.start, offset);
+  const { main, rest } = placeTemplate(document.text, range, offset);
+  const additionalEdits = rest.map((removed): TextEdit => ({ range: removed, newText: '' }));
+  // Clients filter on the text from the edit's start to the cursor (`{` inside `{}`). Blanks and
+  // line breaks there are layout, not typing: a filter text starting with them would not match
+  // what the user types next.
+  const typed = document.text.slice(main.start, offset).replace(/\s+/g, '');
   const items = DOCUMENT_TEMPLATES.map((template, index): CompletionItem => {
     const text = renderTemplate(template, eol);
     return {
@@ -354,8 +358,9 @@ function templateCompletions(document: ParsedDocument, offset: number, snippets:
       documentation: `${template.documentation}\n\n\`\`\`json\n${snippetToPlainText(text)}\n\`\`\``,
       sortText: String(index).padStart(4, '0'),
       filterText: `${typed}${template.label}`,
-      textEdit: { range, newText: snippets ? text : snippetToPlainText(text) },
+      textEdit: { range: main, newText: snippets ? text : snippetToPlainText(text) },
       isSnippet: snippets,
+      additionalEdits: additionalEdits.length ? additionalEdits : undefined,
     };
   });
   return { items, isIncomplete: false };

@@ -106,6 +106,33 @@ export function templateRange(parsed: ParsedDocument): OffsetRange | undefined {
   return { start: root.offset, end: root.offset + root.length };
 }
 
+/** Where a template goes when it is chosen with the cursor at some offset of its range. */
+export interface TemplatePlacement {
+  /** The part of the range on the cursor's line: what the completion item itself replaces. */
+  readonly main: OffsetRange;
+  /** The rest of the range (blank lines, a `{` or `}` on another line): deleted by separate edits. */
+  readonly rest: readonly OffsetRange[];
+}
+
+/**
+ * Splits a template's range at the cursor's line. LSP requires a completion item's own edit to be
+ * on one line and to contain the cursor (VS Code drops an item whose edit spans lines), so a range
+ * over several lines — a blank file of line breaks, an empty object written `{` ⏎ `}` — is replaced
+ * by the item's edit on the cursor's line plus deletions before and after it, which LSP carries as
+ * additional text edits; together they leave exactly the template.
+ */
+export function placeTemplate(text: string, range: OffsetRange, offset: number): TemplatePlacement {
+  const isBreak = (ch: string | undefined) => ch === '\n' || ch === '\r';
+  let start = Math.max(range.start, Math.min(offset, range.end));
+  let end = start;
+  while (start > range.start && !isBreak(text[start - 1])) start--;
+  while (end < range.end && !isBreak(text[end])) end++;
+  const rest: OffsetRange[] = [];
+  if (range.start < start) rest.push({ start: range.start, end: start });
+  if (end < range.end) rest.push({ start: end, end: range.end });
+  return { main: { start, end }, rest };
+}
+
 /** The template as text in the document's end-of-line style, two-space indented as registries print. */
 export function renderTemplate(template: DocumentTemplate, eol: string, indentUnit = '  '): string {
   const render = (value: TemplateValue, indent: string): string => {
