@@ -308,6 +308,22 @@ describe('digest completion from the layout', { skip: !HAS_TAR && 'needs tar' },
     assert.deepEqual(config.additionalEdits, [{ range: { start: text.indexOf('""'), end: text.indexOf('""') + 2 }, newText: '"application/vnd.oci.image.config.v1+json"' }]);
   });
 
+  it('gives a member typed without its value (`"size":`) its value instead of a second member', () => {
+    const text = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[{"mediaType":"","digest":"","size":}]}';
+    const file = path.join(built.root, 'draft3.json');
+    const offset = text.indexOf('"digest":""') + '"digest":"'.length;
+    const { items } = getCompletions(parseDocument(text), offset, { blobs: layoutContextFor(file, {}).blobs });
+    const item = items.find((candidate) => candidate.label === built.layers[0].digest);
+    assert.ok(item, items.map((i) => i.label).join('\n'));
+    const edits = [item.textEdit, ...(item.additionalEdits ?? [])].sort((a, b) => b.range.start - a.range.start);
+    let result = text;
+    for (const edit of edits) result = result.slice(0, edit.range.start) + edit.newText + result.slice(edit.range.end);
+    // Valid JSON with one size: JSON.parse would keep the last of two, so count the keys in the text.
+    const layer = (JSON.parse(result) as { layers: Array<Record<string, unknown>> }).layers[0];
+    assert.deepEqual(layer, { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: built.layers[0].digest, size: built.layers[0].size });
+    assert.equal(result.split('"size"').length - 1, 1, result);
+  });
+
   it('offers nothing from a layout outside one', () => {
     const text = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[{"digest":""}]}';
     const { items } = getCompletions(parseDocument(text), text.indexOf('"digest":""') + 10);

@@ -151,6 +151,19 @@ export const CASES: RuleCase[] = [
     where: [{ path: '$.MediaType', text: '"MediaType"' }],
     message: /case/,
   },
+  {
+    // Go fills the field from the last of all three: both twins say so.
+    name: 'two case twins of schemaVersion',
+    code: 'duplicate-key',
+    severity: 'warning',
+    bad: edit(manifest, '"schemaVersion": 2,', '"schemaVersion": 2,\n  "SCHEMAVERSION": 2,\n  "schemaversion": 2,'),
+    good: manifest,
+    where: [
+      { path: '$.SCHEMAVERSION', text: '"SCHEMAVERSION"' },
+      { path: '$.schemaversion', text: '"schemaversion"' },
+    ],
+    message: /read the value of "schemaversion"/,
+  },
   // Ambiguous kind: GHSA-77vh-xpmg-72qh, both `manifests` and `config`/`layers` must be rejected.
   {
     name: 'both manifests and layers (index media type)',

@@ -5,8 +5,8 @@ export const TOOL_NAME = 'image-manifest';
 
 export interface ToolInfo {
   version: string;
-  /** For SARIF viewers: the package's `homepage`, else its registry page. */
-  informationUri: string;
+  /** For SARIF viewers: the package's `homepage`; none (rather than a dead link) while it has none. */
+  informationUri?: string;
 }
 
 let cached: ToolInfo | undefined;
@@ -21,10 +21,9 @@ export function toolInfo(): ToolInfo {
   } catch {
     // A broken install still checks files; it just reports a placeholder version.
   }
-  const name = typeof manifest.name === 'string' ? manifest.name : 'image-manifest-language-server';
   cached = {
     version: typeof manifest.version === 'string' ? manifest.version : '0.0.0',
-    informationUri: typeof manifest.homepage === 'string' ? manifest.homepage : `https://www.npmjs.com/package/${name}`,
+    informationUri: typeof manifest.homepage === 'string' ? manifest.homepage : undefined,
   };
   return cached;
 }

@@ -19,7 +19,7 @@ import {
 } from './document-facts';
 import type { BlobFormat, BlobListingEntry, BlobStore } from './blob-store';
 import { decodeBase64, sha256Hex } from './document-digest';
-import { isObject, member, properties, stringMember } from './json-tree';
+import { isObject, member, properties, propertyNode, stringMember } from './json-tree';
 import {
   DOCKER_CONFIG,
   DOCKER_LIST,
@@ -752,11 +752,15 @@ function descriptorFillEdits(context: Context, descriptor: Node, mediaType: stri
   const { parsed, style } = context;
   const mediaTypeNode = member(descriptor, 'mediaType');
   if (mediaType) {
-    if (!mediaTypeNode) inserts.push(`"mediaType":${style.colonSpace}${JSON.stringify(mediaType)},`);
+    const valueless = valuelessMemberEdit(context, descriptor, 'mediaType', JSON.stringify(mediaType));
+    if (valueless) edits.push(valueless);
+    else if (!mediaTypeNode) inserts.push(`"mediaType":${style.colonSpace}${JSON.stringify(mediaType)},`);
     else if (mediaTypeNode.type === 'string' && mediaTypeNode.value === '') edits.push(replaceNode(context, mediaTypeNode, JSON.stringify(mediaType)));
   }
   const sizeNode = member(descriptor, 'size');
-  if (!sizeNode) inserts.push(`"size":${style.colonSpace}${size},`);
+  const valuelessSize = valuelessMemberEdit(context, descriptor, 'size', String(size));
+  if (valuelessSize) edits.push(valuelessSize);
+  else if (!sizeNode) inserts.push(`"size":${style.colonSpace}${size},`);
   else if (sizeNode.type === 'string' && sizeNode.value === '') edits.push(replaceNode(context, sizeNode, String(size)));
   if (inserts.length) {
     const digestProperty = properties(descriptor).find(([key]) => key.value === 'digest')?.[0].parent;
@@ -771,12 +775,25 @@ function descriptorFillEdits(context: Context, descriptor: Node, mediaType: stri
   return edits.length ? edits : undefined;
 }
 
+/**
+ * A member written without its value yet (`"size":` while typing): the value goes after its colon,
+ * where inserting the whole member again would make a duplicate key.
+ */
+function valuelessMemberEdit(context: Context, object: Node, key: string, valueText: string): TextEdit | undefined {
+  const property = propertyNode(object, key);
+  if (!property || property.children?.[1] || property.colonOffset === undefined) return undefined;
+  const at = context.toOriginal(property.colonOffset + 1);
+  return { range: { start: at, end: at }, newText: `${context.style.colonSpace}${valueText}` };
+}
+
 function replaceNode(context: Context, node: Node, newText: string): TextEdit {
   return { range: { start: context.toOriginal(node.offset), end: context.toOriginal(node.offset + node.length) }, newText };
 }
 
 /** Makes `size` 2 when a descriptor of the empty type gets the empty digest. */
 function emptySizeEdits(context: Context, descriptor: Node): TextEdit[] {
+  const valueless = valuelessMemberEdit(context, descriptor, 'size', String(EMPTY_SIZE));
+  if (valueless) return [valueless];
   const size = member(descriptor, 'size');
   if (size) {
     if (size.type === 'number' && size.value === EMPTY_SIZE) return [];

@@ -60,9 +60,10 @@ function digits(value: string, at: number, count: number): number {
  * decode in every Go client (containerd, docker, skopeo, crane). Undefined when Go reads it.
  */
 export function goTimeProblem(value: string): string | undefined {
+  const problems: string[] = [];
   const t = value.charCodeAt(10);
-  if (t === 116 /* t */ || t === 32) return `the date and time are separated by ${t === 32 ? 'a space' : 'a lowercase `t`'}, where Go requires \`T\``;
-  if (value.charCodeAt(value.length - 1) === 122 /* z */) return 'the zone is a lowercase `z`, where Go requires `Z`';
-  if (digits(value, 17, 2) === 60) return 'the second is 60 (a leap second), which Go does not accept';
-  return undefined;
+  if (t === 116 /* t */ || t === 32) problems.push(`the date and time are separated by ${t === 32 ? 'a space' : 'a lowercase `t`'}, where Go requires \`T\``);
+  if (value.charCodeAt(value.length - 1) === 122 /* z */) problems.push('the zone is a lowercase `z`, where Go requires `Z`');
+  if (digits(value, 17, 2) === 60) problems.push('the second is 60 (a leap second), which Go does not accept');
+  return problems.length > 0 ? problems.join('; ') : undefined;
 }

@@ -136,7 +136,7 @@ function checkObject(ctx: RuleContext, object: Node, known: KnownNames): void {
     if (!intended) continue;
     const keyNode = propertyNode(object, key)?.children?.[0] as Node;
     if (keys.includes(intended)) {
-      if (sameButForCase(key, intended)) reportCaseTwin(ctx, object, keyNode, key, intended);
+      if (sameButForCase(key, intended)) reportCaseTwin(ctx, object, keyNode, key, intended, lastCaseTwin(keys, intended));
       continue;
     }
     const why = sameButForCase(key, intended)
@@ -151,12 +151,19 @@ function checkObject(ctx: RuleContext, object: Node, known: KnownNames): void {
   }
 }
 
+/** The member Go fills the field from: the last one whose name matches `intended` without case. */
+function lastCaseTwin(keys: readonly string[], intended: string): string {
+  const folded = intended.toLowerCase();
+  let last = intended;
+  for (const key of keys) if (key.toLowerCase() === folded) last = key;
+  return last;
+}
+
 /** `Digest` beside `digest`: one member to Go, two to everything else, so readers disagree. */
-function reportCaseTwin(ctx: RuleContext, object: Node, keyNode: Node, key: string, intended: string): void {
-  const intendedNode = propertyNode(object, intended)?.children?.[0] as Node;
+function reportCaseTwin(ctx: RuleContext, object: Node, keyNode: Node, key: string, intended: string, goReads: string): void {
   const consequence =
-    keyNode.offset > intendedNode.offset
-      ? `so distribution, containerd and skopeo read the value of ${JSON.stringify(key)} while other clients and this checker read \`${intended}\``
+    goReads !== intended
+      ? `so distribution, containerd and skopeo read the value of ${JSON.stringify(goReads)} while other clients and this checker read \`${intended}\``
       : `so Go reads \`${intended}\`, as other clients do, only as long as it comes last`;
   ctx.report(
     'duplicate-key',
