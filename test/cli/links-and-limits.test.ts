@@ -36,3 +36,19 @@ describe('symlinked files and the validation size limit', () => {
     assert.equal(runCli(['check', '--max-validation-size', 'lots', 'm.json'], dir).status, 2);
   });
 });
+
+describe('layout blobs above --verify-max-size', () => {
+  it('are counted in a line of their own, so "0 errors" does not hide unhashed digests', () => {
+    const layout = path.join(REPO, 'examples', 'real', 'umoci-layout');
+    const blobDir = path.join(layout, 'blobs', 'sha256');
+    // Every blob of this umoci layout is named by a descriptor, so each one is asked for.
+    const limit = 200;
+    const larger = fs.readdirSync(blobDir).filter((name) => fs.statSync(path.join(blobDir, name)).size > limit).length;
+    const result = runCli(['check', '--verify-max-size', String(limit), layout]);
+    assert.equal(result.status, 0, result.stdout);
+    assert.ok(result.stdout.includes(`${larger} layout blobs not verified: larger than ${limit} bytes (--verify-max-size`), result.stdout);
+    // The smaller ones were hashed and matched.
+    const smaller = fs.readdirSync(blobDir).length - larger;
+    assert.ok(result.stdout.includes(`${smaller} layout blob${smaller === 1 ? '' : 's'} verified by digest: 0 mismatched`), result.stdout);
+  });
+});

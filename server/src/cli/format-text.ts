@@ -41,6 +41,11 @@ export function formatText(run: RunResult, verbose: boolean): string {
     const hashed = blobs.bytesHashed > 0 ? `, ${blobs.bytesHashed.toLocaleString('en-US')} bytes hashed` : '';
     lines.push(`${plural(blobs.verified, 'layout blob')} verified by digest: ${blobs.mismatched} mismatched${hashed}`);
   }
+  if (blobs?.tooLarge) {
+    // Said even without -v: a reader of "0 errors" should know which digests nobody checked.
+    const limit = blobs.limit !== undefined ? ` ${blobs.limit.toLocaleString('en-US')} bytes` : ' the limit';
+    lines.push(`${plural(blobs.tooLarge, 'layout blob')} not verified: larger than${limit} (--verify-max-size; --verify-digests always hashes every blob)`);
+  }
   lines.push(summary);
   return lines.map(visibleText).join('\n') + '\n';
 }

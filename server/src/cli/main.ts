@@ -1,5 +1,5 @@
 import { parseArgs, USAGE, UsageError, type Command } from './args';
-import type { LayoutOptions, VerificationStats } from '../layout/fs-blob-store';
+import { DEFAULT_VERIFY_MAX_SIZE, type LayoutOptions, type VerificationStats } from '../layout/fs-blob-store';
 import { checkFile, defaultService, type FileResult, type Service } from './check';
 import { compare, describeFsError, discover, InputError } from './discover';
 import { formatJson } from './format-json';
@@ -81,12 +81,12 @@ export function run(argv: readonly string[], io: Io = processIo, service: Servic
 
 function check(command: Extract<Command, { name: 'check' }>, io: Io, service: Service): number {
   const { candidates, errors, skipped } = discover(command.inputs);
-  const stats: VerificationStats = { verified: new Set(), mismatched: new Set(), bytesHashed: 0 };
+  const stats: VerificationStats = { verified: new Set(), mismatched: new Set(), bytesHashed: 0, tooLarge: new Set() };
   const layout: LayoutOptions = { verifyDigests: command.verifyDigests ?? 'auto', verifyMaxSize: command.verifyMaxSize, stats };
   const files: FileResult[] = candidates.map((c) => checkFile(c, command.rules, service, undefined, layout, command.maxValidationSize));
   for (const entry of skipped) files.push({ status: 'skipped', path: entry.display, explicit: false, reason: entry.reason });
   files.sort((a, b) => compare(a.path, b.path));
-  const result: RunResult = { files, walkErrors: errors, blobs: { verified: stats.verified.size, mismatched: stats.mismatched.size, bytesHashed: stats.bytesHashed } };
+  const result: RunResult = { files, walkErrors: errors, blobs: { verified: stats.verified.size, mismatched: stats.mismatched.size, bytesHashed: stats.bytesHashed, tooLarge: stats.tooLarge?.size ?? 0, limit: command.verifyMaxSize ?? DEFAULT_VERIFY_MAX_SIZE } };
 
   // stderr reaches the terminal in every format: paths and reasons are made visible, as in formatText.
   for (const message of result.walkErrors) io.stderr(`${TOOL_NAME}: ${visibleText(message)}\n`);

@@ -7,7 +7,7 @@ export interface RunResult {
   /** Problems met while walking directories (an unreadable subdirectory, …). */
   walkErrors: string[];
   /** Layout blobs whose digests were verified (`--verify-digests`). */
-  blobs?: { verified: number; mismatched: number; bytesHashed: number };
+  blobs?: { verified: number; mismatched: number; bytesHashed: number; tooLarge?: number; limit?: number };
 }
 
 export type SeverityCounts = Record<Severity, number>;

@@ -42,6 +42,8 @@ export interface VerificationStats {
   bytesHashed: number;
   /** Blob files whose digest did not match. */
   readonly mismatched: Set<string>;
+  /** Blob files left unhashed because they exceed the automatic verification limit. */
+  readonly tooLarge?: Set<string>;
 }
 
 const ALGORITHM = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/;
@@ -125,6 +127,7 @@ export class FileSystemBlobStore implements BlobStore {
     if (!isHashable(algorithm)) return { state: 'unknown', reason: `\`${algorithm}\` digests cannot be computed here` };
     const limit = this.options.verifyMaxSize ?? DEFAULT_VERIFY_MAX_SIZE;
     if (mode === 'auto' && found.size > limit) {
+      this.options.stats?.tooLarge?.add(found.file);
       return { state: 'unknown', reason: `larger than ${limit.toLocaleString('en-US')} bytes, the limit of automatic verification (\`imageManifest.layout.verifyDigestsMaxSize\`; \`verifyDigests: "always"\` hashes every blob)` };
     }
     const identity = { size: found.size, mtimeMs: found.mtimeMs };
