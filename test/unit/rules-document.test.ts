@@ -164,6 +164,22 @@ export const CASES: RuleCase[] = [
     ],
     message: /read the value of "schemaversion"/,
   },
+  {
+    // A Go struct marshalled without json tags: Go's case-insensitive matching reads it, JSON's
+    // case-sensitive names (RFC 8259 §8.3 compares names code unit by code unit) do not.
+    name: 'a manifest written with Go field names',
+    code: 'go-field-names',
+    severity: 'error',
+    bad: json({ SchemaVersion: 2, MediaType: MT.ociManifest, Config: { MediaType: MT.ociConfig, Digest: fakeDigest('c'), Size: 479 }, Layers: [] }),
+    good: manifest,
+    where: [
+      { path: '$.SchemaVersion', text: '"SchemaVersion"' },
+      { path: '$.MediaType', text: '"MediaType"' },
+      { path: '$.Config', text: '"Config"' },
+      { path: '$.Layers', text: '"Layers"' },
+    ],
+    message: /case-sensitive/,
+  },
   // Ambiguous kind: GHSA-77vh-xpmg-72qh, both `manifests` and `config`/`layers` must be rejected.
   {
     name: 'both manifests and layers (index media type)',

@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   'artifact-manifest-withdrawn': { severity: 'warning', summary: 'The OCI artifact manifest was withdrawn before image-spec 1.1.0.', href: `${IS}/manifest.md#guidelines-for-artifact-usage` },
   'validation-limited': { severity: 'information', summary: 'The document is larger than `imageManifest.maxValidationSize`: only syntax and structure were checked.', href: 'https://github.com/opencontainers/image-spec/blob/main/manifest.md' },
   'tool-output-field': { severity: 'information', summary: 'A top-level `digest`/`size` is not part of the format: this looks like tool output, not the stored bytes.', href: `${IS}/considerations.md#extensibility` },
+  'go-field-names': { severity: 'error', summary: 'A manifest whose members are named like Go struct fields (`SchemaVersion`, `Config`): only Go clients read it.', href: `${IS}/manifest.md#image-manifest-property-descriptions` },
   'tool-output': { severity: 'information', summary: 'Not a manifest but a tool\'s report about an image (`docker manifest inspect -v`, `skopeo inspect`, `docker image inspect`): where the manifest is instead.', href: `${IS}/manifest.md` },
   // Structure, from the JSON Schemas in schemas/
   'missing-property': { severity: 'error', summary: 'A required member is missing.', href: `${IS}/descriptor.md#properties` },

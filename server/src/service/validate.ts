@@ -11,6 +11,7 @@ import { checkNearMissProperties } from './rules/near-miss';
 import { checkIndexPlatforms } from './rules/platform-rules';
 import { checkStructure } from './rules/structure';
 import { checkDuplicateKeys, checkEncoding, checkSyntax } from './rules/syntax';
+import { goFieldNameDiagnostics } from './go-field-names';
 import { recognizeToolOutput } from './tool-output';
 import type { ManifestDiagnostic, RuleSetting, ValidationOptions } from './types';
 
@@ -119,7 +120,7 @@ function tooDeepDiagnostics(doc: ParsedDocument, options: ValidationOptions): Ma
 /** One note on JSON a tool printed about an image; nothing at all on other JSON. */
 function toolOutputDiagnostics(doc: ParsedDocument, options: ValidationOptions): ManifestDiagnostic[] {
   const output = doc.syntaxErrors.length === 0 ? recognizeToolOutput(doc.root) : undefined;
-  if (!output || !doc.root) return [];
+  if (!output || !doc.root) return applyRuleSettings(goFieldNameDiagnostics(doc.root), options.rules);
   const start = doc.root.offset;
   const diagnostic: ManifestDiagnostic = {
     code: 'tool-output',
