@@ -101,6 +101,21 @@ const CASES: readonly Case[] = [
     expected: ['empty-image-config@$.config.digest:warning', 'non-filesystem-layer@$.layers[0].mediaType:information'],
     why: 'an image config type with the digest of `{}`: config.md REQUIRES architecture, os and rootfs (pre-1.1 artifact style)',
   },
+  {
+    file: 'docker-model-distribution-33_model-manifest.json',
+    expected: ['non-image-config@$.config.mediaType:information'],
+    why: 'a Docker AI model: an OCI artifact with its own config type (manifest.md: other config types are allowed)',
+  },
+  {
+    file: 'docker-model-distribution-33_model-config.json',
+    expected: [],
+    why: 'a model config borrows `rootfs` but is no image config (no architecture or os, `rootfs.type` is not "layers")',
+  },
+  {
+    file: 'image-spec_backwards-compat-octet-stream-config.json',
+    expected: ['non-image-config@$.config.mediaType:information'],
+    why: 'Docker 1.10-era push with config type application/octet-stream: runnable, only type-checking tools refuse it',
+  },
 ];
 
 describe('public documents get exactly the diagnostics the specs call for', () => {
@@ -110,6 +125,12 @@ describe('public documents get exactly the diagnostics the specs call for', () =
       assert.deepEqual(summary(c.file), [...expected].sort());
     });
   }
+
+  test('the legacy Docker config type is explained as such, not as an artifact', () => {
+    const [note] = check(read('image-spec_backwards-compat-octet-stream-config.json'));
+    assert.match(note.message, /Docker 1\.10/);
+    assert.doesNotMatch(note.message, /cannot run/);
+  });
 
   test('tool output is not validated as a manifest: one note says where the manifest is', () => {
     const cases = [

@@ -104,7 +104,11 @@ export function detectKind(root: Node | undefined): KindDetection {
 
 function looksLikeImageConfig(root: Node): boolean {
   const rootfs = member(root, 'rootfs');
-  if (isObject(rootfs) && (hasMember(rootfs, 'diff_ids') || hasMember(rootfs, 'type'))) return true;
+  // Other configs borrow `rootfs` (Docker's model config has `"type": "rootfs"` and no os or
+  // architecture): only the image config's own type value, or a platform beside it, says image.
+  if (isObject(rootfs) && (hasMember(rootfs, 'diff_ids') || hasMember(rootfs, 'type'))) {
+    return member(rootfs, 'type')?.value === 'layers' || hasMember(root, 'architecture') || hasMember(root, 'os');
+  }
   return hasMember(root, 'architecture') && hasMember(root, 'os') && (hasMember(root, 'config') || hasMember(root, 'history') || hasMember(root, 'created'));
 }
 

@@ -147,10 +147,10 @@ function closestPredefined(key: string): string | undefined {
 function valueProblem(key: string, value: string): string | undefined {
   switch (key) {
     case 'org.opencontainers.image.created':
-      return isRfc3339(value) ? undefined : `\`${key}\` must be an RFC 3339 date-time such as \`2024-01-31T12:00:00Z\`, not ${JSON.stringify(value)}.`;
+      return isRfc3339(value) ? undefined : `\`${key}\` should be an RFC 3339 date-time such as \`2024-01-31T12:00:00Z\`, not ${JSON.stringify(value)}.`;
     case 'org.opencontainers.image.base.digest':
       return digestProblems(value).some((problem) => problem.kind !== 'support')
-        ? `\`${key}\` must be a digest (\`sha256:\` followed by 64 lowercase hex digits), not ${JSON.stringify(value)}.`
+        ? `\`${key}\` should be a digest (\`sha256:\` followed by 64 lowercase hex digits), not ${JSON.stringify(value)}.`
         : undefined;
     case 'org.opencontainers.image.ref.name':
       return REF_NAME.test(value)
@@ -158,7 +158,7 @@ function valueProblem(key: string, value: string): string | undefined {
         : `\`${key}\` should be components of letters and digits joined by \`/\`, separated by \`-._:@+\` or \`--\` (image-layout.md), not ${JSON.stringify(value)}.`;
     case 'org.opencontainers.image.url':
     case 'org.opencontainers.image.documentation':
-      return URL.canParse(value) ? undefined : `\`${key}\` must be a URL, not ${JSON.stringify(value)}.`;
+      return URL.canParse(value) ? undefined : `\`${key}\` should be a URL, not ${JSON.stringify(value)}.`;
     default:
       return undefined;
   }

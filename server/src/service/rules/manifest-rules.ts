@@ -1,10 +1,13 @@
 import type { Node } from 'jsonc-parser';
 import { elements, hasMember, member, propertyNode } from '../json-tree';
 import { LazyNode } from '../lazy-tree';
-import { EMPTY_DIGEST, isImageConfigType, mediaTypeInfo, OCI_EMPTY } from '../media-types';
+import { DOCKER_CONFIG, EMPTY_DIGEST, isImageConfigType, mediaTypeInfo, OCI_EMPTY } from '../media-types';
 import { detectTextStyle, insertPropertyEdit } from '../text-style';
 import type { RuleContext } from './context';
 import { checkDigestValue } from './descriptor-rules';
+
+/** Docker 1.10.0–1.11.0 pushed real image configs under these types (moby#21949, moby#22378). */
+const LEGACY_DOCKER_CONFIG_TYPES = new Set(['application/octet-stream', 'text/html']);
 
 export function checkManifest(ctx: RuleContext): void {
   if (ctx.kind !== 'oci-manifest' && ctx.kind !== 'docker-manifest') return;
@@ -27,8 +30,12 @@ export function checkManifest(ctx: RuleContext): void {
   }
 
   if (configMediaType && configType && !isImageConfigType(configType) && configInfo?.role !== 'empty' && configInfo?.role !== 'artifact' && !ctx.has('media-type-role', configMediaType) && !ctx.has('invalid-media-type', configMediaType)) {
-    const what = configInfo ? configInfo.description : `\`${configType}\` is not an image config.`;
-    ctx.report('non-image-config', configMediaType, `${what} This is an artifact, not a runnable container image: docker and container runtimes cannot run it, and some registries (e.g. Quay's default allow-list) refuse config types they do not list.`);
+    if (ctx.kind === 'docker-manifest' && LEGACY_DOCKER_CONFIG_TYPES.has(configType)) {
+      ctx.report('non-image-config', configMediaType, `\`${configType}\` is a config type Docker 1.10.0–1.11.0 wrote for image configs (fixed in 1.11.1); Docker and containerd still run such images, but registries and tools that check config types (older Pulp, Quay's allow-list) may refuse it. A re-push with a current client writes \`${DOCKER_CONFIG}\`.`);
+    } else {
+      const what = configInfo ? configInfo.description : `\`${configType}\` is not an image config.`;
+      ctx.report('non-image-config', configMediaType, `${what} This is an artifact, not a runnable container image: docker and container runtimes cannot run it, and some registries (e.g. Quay's default allow-list) refuse config types they do not list.`);
+    }
   }
 
   const configDigest = member(member(root, 'config'), 'digest');
