@@ -53,7 +53,7 @@ export function checkDuplicateKeys(ctx: RuleContext): void {
           ctx.report(
             'duplicate-key',
             keyNode,
-            `Duplicate key ${JSON.stringify(key)}: RFC 8259 leaves the result undefined; Go's encoding/json and JavaScript keep the last value, other parsers the first or refuse the document, so registries and clients may read different documents. Remove one of them.`,
+            `Duplicate key ${JSON.stringify(key)}: registries and clients may read different documents (Go's encoding/json and JavaScript keep the last value, other parsers the first or refuse the document; RFC 8259 leaves it undefined). Remove one of them.`,
           );
         } else {
           firstByKey.set(key, keyNode);
