@@ -76,7 +76,8 @@ export const CASES: RuleCase[] = [
     severity: 'error',
     bad: edit(manifest, '"size": 32654\n    }\n  ]', '"size": 32654\n    },\n  ]'),
     good: manifest,
-    where: [{ path: '$.layers', text: [']', ','] }],
+    where: [{ path: '$.layers', text: ',' }],
+    message: /[Tt]railing comma/,
   },
   {
     name: 'a trailing comma before the closing brace',
@@ -84,7 +85,8 @@ export const CASES: RuleCase[] = [
     severity: 'error',
     bad: manifest.replace(/\n\}$/, ',\n}'),
     good: manifest,
-    where: [{ path: '$', text: ['}', ','] }],
+    where: [{ path: '$', text: ',' }],
+    message: /[Tt]railing comma/,
   },
   {
     name: 'a line comment',

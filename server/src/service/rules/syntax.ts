@@ -13,6 +13,12 @@ export function checkSyntax(ctx: RuleContext): void {
   }
   for (const error of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
     const start = Math.min(error.offset, text.length);
+    const comma = trailingCommaBefore(text, start);
+    if (comma !== undefined) {
+      // The parser stops at the `}` or `]`; the mistake, and what editors mark, is the comma.
+      ctx.report('json-syntax', { start: comma, end: comma + 1 }, `Trailing comma: JSON allows no comma before \`${text[start]}\`, and Go clients and registries refuse the document. Remove it.`);
+      continue;
+    }
     const end = Math.min(Math.max(start + error.length, start + (start < text.length ? 1 : 0)), text.length);
     ctx.report('json-syntax', { start, end }, describeParseError(error));
   }
@@ -21,6 +27,15 @@ export function checkSyntax(ctx: RuleContext): void {
     const start = Math.min(next.offset, text.length);
     ctx.report('json-syntax', { start, end: Math.min(start + 1, text.length) }, `${(syntaxErrors.length - MAX_SYNTAX_ERRORS).toLocaleString('en-US')} more syntax errors from here on are not listed; fix the first ones and validate again.`);
   }
+}
+
+/** The offset of a comma that only whitespace separates from the `}` or `]` at `offset`. */
+function trailingCommaBefore(text: string, offset: number): number | undefined {
+  const close = text[offset];
+  if (close !== '}' && close !== ']') return undefined;
+  let i = offset - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+  return i >= 0 && text[i] === ',' ? i : undefined;
 }
 
 /** Ill-formed UTF-8, when whoever read the bytes said so (the CLI does; an editor hands over text). */
