@@ -89,6 +89,16 @@ export const CASES: RuleCase[] = [
     message: /[Tt]railing comma/,
   },
   {
+    // RFC 8259 §6: "Leading zeros are not allowed." One finding on the number, not the parser's three.
+    name: 'a size with a leading zero',
+    code: 'json-syntax',
+    severity: 'error',
+    bad: edit(manifest, '"size": 32654', '"size": 032654'),
+    good: manifest,
+    where: [{ path: '$.layers[0].size', text: '032654' }],
+    message: /leading zero/,
+  },
+  {
     name: 'a line comment',
     code: 'json-syntax',
     severity: 'error',

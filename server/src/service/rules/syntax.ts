@@ -11,8 +11,20 @@ export function checkSyntax(ctx: RuleContext): void {
   if (ctx.doc.byteOrderMark) {
     ctx.report('json-syntax', { start: 0, end: 1 }, 'The file starts with a byte order mark (U+FEFF): JSON must not have one (RFC 8259), and Go clients and registries refuse it. Save the file as UTF-8 without BOM.');
   }
+  /** Errors up to here follow from one already explained (the parser's view of a leading zero). */
+  let explainedUntil = -1;
   for (const error of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
     const start = Math.min(error.offset, text.length);
+    if (start <= explainedUntil) continue;
+    const zero = leadingZeroNumber(text, start);
+    if (zero) {
+      const written = text.slice(zero.start, zero.end);
+      ctx.report('json-syntax', zero, `JSON numbers have no leading zeros: \`${written}\` is not a number (parsers read \`0\` and then stray digits). Write \`${written.replace(/^(-?)0+(?=\d)/, '$1')}\`.`);
+      // The parser then misreads the digits as a key and trips on the next token too.
+      explainedUntil = zero.end;
+      while (explainedUntil < text.length && /\s/.test(text[explainedUntil])) explainedUntil++;
+      continue;
+    }
     const comma = trailingCommaBefore(text, start);
     if (comma !== undefined) {
       // The parser stops at the `}` or `]`; the mistake, and what editors mark, is the comma.
@@ -27,6 +39,22 @@ export function checkSyntax(ctx: RuleContext): void {
     const start = Math.min(next.offset, text.length);
     ctx.report('json-syntax', { start, end: Math.min(start + 1, text.length) }, `${(syntaxErrors.length - MAX_SYNTAX_ERRORS).toLocaleString('en-US')} more syntax errors from here on are not listed; fix the first ones and validate again.`);
   }
+}
+
+/** `0100` or `-007`: the parser stops after the `0`; the whole token, when `offset` is just past it. */
+function leadingZeroNumber(text: string, offset: number): { start: number; end: number } | undefined {
+  if (!isDigit(text[offset]) || text[offset - 1] !== '0') return undefined;
+  let start = offset - 1;
+  if (text[start - 1] === '-') start--;
+  const before = text[start - 1];
+  if (before !== undefined && (isDigit(before) || before === '.' || before === 'e' || before === 'E' || before === '+' || before === '-')) return undefined;
+  let end = offset;
+  while (isDigit(text[end])) end++;
+  return { start, end };
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
 }
 
 /** The offset of a comma that only whitespace separates from the `}` or `]` at `offset`. */
