@@ -1,7 +1,5 @@
 import { createScanner, parse, ParseErrorCode, ScanError, SyntaxKind, type ParseError } from 'jsonc-parser';
-import type { ManifestDiagnostic, ParsedDocument, RuleSetting } from '../service';
-import { RuleContext } from '../service/rules/context';
-import { checkSyntax } from '../service/rules/syntax';
+import { syntaxDiagnostics, type ManifestDiagnostic, type ParsedDocument, type RuleSetting } from '../service';
 
 /**
  * The `json-syntax` diagnostics of a document the service does not recognise (it is silent on
@@ -23,26 +21,13 @@ export function unrecognisedSyntaxDiagnostics(doc: ParsedDocument, rules: Record
   // JSONC (comments, trailing commas) is a format of its own: a named tsconfig.json is a
   // non-manifest like package.json, not a corrupt file. A cut-off text is never valid JSONC.
   if (!doc.tooDeep && isValidJsonc(doc.byteOrderMark ? doc.text.slice(1) : doc.text)) return [];
-  const ctx = new RuleContext(broken);
-  checkSyntax(ctx);
-  return withRuleSettings(ctx.results(), rules);
+  return syntaxDiagnostics(broken, { rules });
 }
 
 function isValidJsonc(text: string): boolean {
   const errors: ParseError[] = [];
   parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   return errors.length === 0;
-}
-
-/** `--rule` applies here as in the service (which does not export its helper): off drops, a severity replaces. */
-function withRuleSettings(diagnostics: ManifestDiagnostic[], rules: Record<string, RuleSetting>): ManifestDiagnostic[] {
-  const result: ManifestDiagnostic[] = [];
-  for (const diagnostic of diagnostics) {
-    const setting = Object.prototype.hasOwnProperty.call(rules, diagnostic.code) ? rules[diagnostic.code] : undefined;
-    if (setting === undefined) result.push(diagnostic);
-    else if (setting !== 'off') result.push({ ...diagnostic, severity: setting });
-  }
-  return result;
 }
 
 const SCAN_ERRORS: Partial<Record<ScanError, ParseErrorCode>> = {

@@ -4,7 +4,7 @@
  */
 export * from './types';
 export { parseDocument, type ParsedDocument } from './parse';
-export { validateDocument, validateDocumentReport, DEFAULT_MAX_VALIDATION_SIZE, MAX_DIAGNOSTICS, type ValidationReport } from './validate';
+export { validateDocument, validateDocumentReport, syntaxDiagnostics, DEFAULT_MAX_VALIDATION_SIZE, MAX_DIAGNOSTICS, type ValidationReport } from './validate';
 export { LineIndex } from './line-index';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type CodeInfo } from './codes';
 export { MEDIA_TYPES, mediaTypeInfo, type MediaTypeInfo } from './media-types';

@@ -67,3 +67,9 @@ export function goTimeProblem(value: string): string | undefined {
   if (digits(value, 17, 2) === 60) problems.push('the second is 60 (a leap second), which Go does not accept');
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
+
+/** A form Go reads: `T` and `Z` in capitals, and a leap second moved back to :59 (Go has none). */
+export function goTimeForm(value: string): string {
+  const second = value.slice(17, 19) === '60' ? '59' : value.slice(17, 19);
+  return `${value.slice(0, 10)}T${value.slice(11, 17)}${second}${value.slice(19).replace(/z$/, 'Z')}`;
+}

@@ -72,6 +72,17 @@ export function validateDocumentReport(doc: ParsedDocument, options: ValidationO
   return { diagnostics: capped(all).sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end), total: all.length };
 }
 
+/**
+ * The `json-syntax` findings of any document, recognised or not: validateDocument is silent on
+ * JSON that is no manifest, but a caller that knows the text was meant as one (a file named on the
+ * CLI) may still want to say why it does not parse.
+ */
+export function syntaxDiagnostics(doc: ParsedDocument, options: ValidationOptions = {}): ManifestDiagnostic[] {
+  const ctx = new RuleContext(doc, options.context);
+  checkSyntax(ctx);
+  return applyRuleSettings(ctx.results(), options.rules);
+}
+
 function uncapped(diagnostics: ManifestDiagnostic[]): ValidationReport {
   return { diagnostics, total: diagnostics.length };
 }

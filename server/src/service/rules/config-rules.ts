@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { elements, isObject, member, propertyNode, properties } from '../json-tree';
-import { goTimeProblem, isRfc3339 } from '../rfc3339';
+import { goTimeForm, goTimeProblem, isRfc3339 } from '../rfc3339';
 import type { RuleContext } from './context';
 import { checkDigestValue } from './descriptor-rules';
 import { checkPlatformValues } from './platform-rules';
@@ -32,16 +32,17 @@ function checkCreated(ctx: RuleContext, node: Node | undefined): void {
   }
   const goProblem = goTimeProblem(value);
   if (goProblem) {
-    ctx.report('created-go-time', node, `${JSON.stringify(value)} is RFC 3339, but ${goProblem}: Go clients (containerd, docker, skopeo, crane) fail to decode this config. Write it as \`${value.slice(0, 10)}T${value.slice(11, 17)}${value.slice(17, 19) === '60' ? '59' : value.slice(17, 19)}${value.slice(19).replace(/z$/, 'Z')}\`.`);
+    ctx.report('created-go-time', node, `${JSON.stringify(value)} is RFC 3339, but ${goProblem}: Go clients (containerd, docker, skopeo, crane) fail to decode this config. Write it as \`${goTimeForm(value)}\`.`);
   }
 }
 
 /** Each layer has one history entry without `empty_layer`; `docker history` and Artifactory rely on it. */
 function checkHistoryCount(ctx: RuleContext, history: Node | undefined, diffIds: Node | undefined): void {
   if (history?.type !== 'array' || diffIds?.type !== 'array') return;
+  const entries = elements(history);
   // `"history": []` records no history at all, like leaving the member out (some builders write it).
-  if (elements(history).length === 0) return;
-  const withLayer = elements(history).filter((entry) => member(entry, 'empty_layer')?.value !== true).length;
+  if (entries.length === 0) return;
+  const withLayer = entries.filter((entry) => member(entry, 'empty_layer')?.value !== true).length;
   const layers = elements(diffIds).length;
   if (withLayer === layers) return;
   const key = propertyNode(ctx.root, 'history')?.children?.[0] ?? history;
