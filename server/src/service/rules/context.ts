@@ -1,4 +1,4 @@
-import type { Node } from 'jsonc-parser';
+import { ParseErrorCode, type Node } from 'jsonc-parser';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codes';
 import { collectDescriptors, type DescriptorRef } from '../descriptors';
 import { rangeOf } from '../json-tree';
@@ -10,6 +10,7 @@ export class RuleContext {
   private readonly diagnostics: ManifestDiagnostic[] = [];
   private readonly seen = new Set<string>();
   private descriptorList?: readonly DescriptorRef[];
+  private cutStrings?: ReadonlySet<number>;
 
   constructor(
     readonly doc: ParsedDocument,
@@ -32,6 +33,9 @@ export class RuleContext {
 
   report(code: DiagnosticCode, target: Node | OffsetRange, message: string, fixes?: SuggestedEdit[]): void {
     const range = 'type' in target ? rangeOf(target) : target;
+    // Judging `"application/vnd.oci.image.config.` as a media type would only mislead: the syntax
+    // error on it says what is wrong.
+    if (code !== 'json-syntax' && this.isCutString(range.start)) return;
     const key = `${code}@${range.start}:${range.end}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -39,6 +43,14 @@ export class RuleContext {
     const diagnostic: ManifestDiagnostic = { code, severity: info.severity, message, range, href: info.href };
     if (fixes?.length) diagnostic.fixes = fixes;
     this.diagnostics.push(diagnostic);
+  }
+
+  /** Whether a string the text cuts off (a truncated download) starts here: its value is not what was meant. */
+  private isCutString(offset: number): boolean {
+    if (this.doc.syntaxErrors.length === 0) return false;
+    // A set, built once: a hostile text may have many syntax errors and many findings.
+    this.cutStrings ??= new Set(this.doc.syntaxErrors.filter((error) => error.error === ParseErrorCode.UnexpectedEndOfString).map((error) => error.offset));
+    return this.cutStrings.has(offset);
   }
 
   /** Whether a diagnostic of `code` already covers `node` (so a later rule need not repeat it). */
